@@ -1,0 +1,22 @@
+//! Finsam's domain: the types and rules of a samordningsförbund, with no I/O.
+//!
+//! - [`ident`]: values that can only exist when valid (e-mail address, organisationsnummer, tenant slug).
+//! - [`role`]: the roles in a förbund and what each may do ([`role::Permission`]).
+//! - [`password`]: the password policy.
+//! - [`money`]: amounts in öre and their Swedish formatting.
+//! - [`time`]: Europe/Stockholm times with the offset written out.
+//! - [`member`]: the kinds of member organisation.
+//!
+//! Parsing happens at the edge; everything inside the program holds these types.
+
+pub mod ident;
+pub mod member;
+pub mod money;
+pub mod password;
+pub mod role;
+pub mod time;
+
+pub use ident::{EmailAddress, OrgNr, TenantSlug};
+pub use member::MemberKind;
+pub use money::Ore;
+pub use role::{Permission, Role};

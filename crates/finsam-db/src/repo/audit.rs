@@ -1,0 +1,90 @@
+//! The append-only audit log (the database refuses updates and deletes).
+
+use crate::Result;
+use crate::entities::audit_event;
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+
+pub use audit_event::Model as AuditEvent;
+
+/// Stable action names; the UI translates them.
+pub mod action {
+    pub const LOGIN: &str = "login";
+    pub const LOGIN_FAILED: &str = "login_failed";
+    pub const LOGOUT: &str = "logout";
+    pub const PASSWORD_CHANGED: &str = "password_changed";
+    pub const PASSWORD_RESET_REQUESTED: &str = "password_reset_requested";
+    pub const PASSWORD_RESET: &str = "password_reset";
+    pub const INVITATION_SENT: &str = "invitation_sent";
+    pub const INVITATION_ACCEPTED: &str = "invitation_accepted";
+    pub const ROLE_GRANTED: &str = "role_granted";
+    pub const ROLE_REVOKED: &str = "role_revoked";
+    pub const TENANT_CREATED: &str = "tenant_created";
+    pub const ACCOUNT_DISABLED: &str = "account_disabled";
+    pub const ACCOUNT_ENABLED: &str = "account_enabled";
+}
+
+pub struct NewEvent<'a> {
+    pub tenant_id: Option<i64>,
+    pub actor_account_id: Option<i64>,
+    pub action: &'a str,
+    pub detail: serde_json::Value,
+    pub client_addr: Option<String>,
+}
+
+pub async fn record<C: ConnectionTrait>(db: &C, e: NewEvent<'_>) -> Result<()> {
+    let row = audit_event::ActiveModel {
+        tenant_id: Set(e.tenant_id),
+        actor_account_id: Set(e.actor_account_id),
+        action: Set(e.action.to_owned()),
+        detail: Set(e.detail.to_string()),
+        client_addr: Set(e.client_addr),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    };
+    row.insert(db).await?;
+    Ok(())
+}
+
+/// Account-level actions (no tenant) that a förbund's kansli sees for the people holding roles there.
+const ACCOUNT_ACTIONS: [&str; 6] = [
+    action::LOGIN,
+    action::LOGIN_FAILED,
+    action::LOGOUT,
+    action::PASSWORD_CHANGED,
+    action::PASSWORD_RESET_REQUESTED,
+    action::PASSWORD_RESET,
+];
+
+/// The newest events of one tenant, with the sign-ins and password events of `people` (its role holders).
+pub async fn for_tenant<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    people: &[i64],
+    limit: u64,
+) -> Result<Vec<AuditEvent>> {
+    use sea_orm::Condition;
+    let own = audit_event::Column::TenantId.eq(tenant_id);
+    let theirs = Condition::all()
+        .add(audit_event::Column::TenantId.is_null())
+        .add(audit_event::Column::ActorAccountId.is_in(people.iter().copied()))
+        .add(audit_event::Column::Action.is_in(ACCOUNT_ACTIONS));
+    Ok(audit_event::Entity::find()
+        .filter(Condition::any().add(own).add(theirs))
+        .order_by_desc(audit_event::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?)
+}
+
+/// The newest events of the whole platform, for the platform admin.
+pub async fn all<C: ConnectionTrait>(db: &C, limit: u64) -> Result<Vec<AuditEvent>> {
+    Ok(audit_event::Entity::find()
+        .order_by_desc(audit_event::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?)
+}

@@ -1,0 +1,110 @@
+//! Insatser and the coaches attached to them. Reporting arrives with the data issue; the attachment
+//! exists now because it decides what a coach may see.
+
+use crate::Result;
+use crate::entities::{insats, insats_coach};
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+
+pub use insats::Model as Insats;
+
+/// Which insatser a caller may see.
+#[derive(Debug, Clone, Copy)]
+pub enum Visibility {
+    All,
+    /// Only those this account is attached to as coach.
+    AttachedTo(i64),
+}
+
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    vis: Visibility,
+) -> Result<Vec<Insats>> {
+    let mut q = insats::Entity::find().filter(insats::Column::TenantId.eq(tenant_id));
+    if let Visibility::AttachedTo(account_id) = vis {
+        let ids: Vec<i64> = insats_coach::Entity::find()
+            .filter(insats_coach::Column::TenantId.eq(tenant_id))
+            .filter(insats_coach::Column::AccountId.eq(account_id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|c| c.insats_id)
+            .collect();
+        q = q.filter(insats::Column::Id.is_in(ids));
+    }
+    Ok(q.order_by_asc(insats::Column::Name).all(db).await?)
+}
+
+pub async fn get<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    id: i64,
+    vis: Visibility,
+) -> Result<Option<Insats>> {
+    let Some(row) = insats::Entity::find_by_id(id)
+        .filter(insats::Column::TenantId.eq(tenant_id))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    if let Visibility::AttachedTo(account_id) = vis
+        && !is_attached(db, tenant_id, id, account_id).await?
+    {
+        return Ok(None);
+    }
+    Ok(Some(row))
+}
+
+pub async fn is_attached<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    insats_id: i64,
+    account_id: i64,
+) -> Result<bool> {
+    Ok(insats_coach::Entity::find()
+        .filter(insats_coach::Column::TenantId.eq(tenant_id))
+        .filter(insats_coach::Column::InsatsId.eq(insats_id))
+        .filter(insats_coach::Column::AccountId.eq(account_id))
+        .one(db)
+        .await?
+        .is_some())
+}
+
+pub async fn create<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    name: &str,
+    kind: &str,
+) -> Result<Insats> {
+    let row = insats::ActiveModel {
+        tenant_id: Set(tenant_id),
+        name: Set(name.to_owned()),
+        kind: Set(kind.to_owned()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    };
+    Ok(row.insert(db).await?)
+}
+
+/// Attaches a coach. The composite foreign key (tenant_id, insats_id) makes an insats of another tenant
+/// impossible to attach, whatever the caller passes.
+pub async fn attach_coach<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    insats_id: i64,
+    account_id: i64,
+) -> Result<()> {
+    let row = insats_coach::ActiveModel {
+        tenant_id: Set(tenant_id),
+        insats_id: Set(insats_id),
+        account_id: Set(account_id),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    };
+    row.insert(db).await?;
+    Ok(())
+}

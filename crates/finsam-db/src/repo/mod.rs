@@ -1,0 +1,11 @@
+//! Hand-written queries, one module per aggregate.
+
+pub mod accounts;
+pub mod audit;
+pub mod insatser;
+pub mod members;
+pub mod memberships;
+pub mod outbox;
+pub mod sessions;
+pub mod tenants;
+pub mod tokens;

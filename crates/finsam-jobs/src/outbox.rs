@@ -1,0 +1,103 @@
+//! The outbox delivery worker.
+
+use chrono::{DateTime, Duration, Utc};
+use finsam_db::Conn;
+use finsam_db::repo::outbox;
+use finsam_mail::{Mailbox, OutgoingMessage, SendError, Transport};
+use std::sync::Arc;
+use tokio::sync::Notify;
+
+/// A claimed message is left alone by other workers for this long; after it, a crashed worker's
+/// message is due again.
+pub const LEASE: Duration = Duration::minutes(5);
+/// After this many failed attempts a message is `failed` and the kansli sees it.
+pub const MAX_ATTEMPTS: i32 = 8;
+const POLL: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// When to try again after the `attempt`-th failure: 30 s, 2 min, 10 min, 30 min, 1 h, 3 h, 6 h.
+pub fn backoff(attempt: i32) -> Duration {
+    match attempt {
+        ..=1 => Duration::seconds(30),
+        2 => Duration::minutes(2),
+        3 => Duration::minutes(10),
+        4 => Duration::minutes(30),
+        5 => Duration::hours(1),
+        6 => Duration::hours(3),
+        _ => Duration::hours(6),
+    }
+}
+
+pub struct Worker {
+    pub db: Conn,
+    pub transport: Arc<dyn Transport>,
+    pub from: Mailbox,
+    pub kick: Arc<Notify>,
+}
+
+impl Worker {
+    /// Delivers what is due now; answers how many messages were sent.
+    pub async fn run_once(&self, now: DateTime<Utc>) -> anyhow::Result<usize> {
+        let mut sent = 0;
+        for m in outbox::due(&self.db, now, 50).await? {
+            if !outbox::claim(&self.db, &m, now, LEASE).await? {
+                continue;
+            }
+            let attempt = m.attempts + 1;
+            let msg = OutgoingMessage {
+                id: m.id,
+                idempotency_key: m.idempotency_key.clone(),
+                from: self.from.clone(),
+                reply_to: None,
+                to: m.recipient.clone(),
+                subject: m.subject.clone(),
+                text: m.body_text.clone(),
+                html: m.body_html.clone(),
+            };
+            match self.transport.send(&msg).await {
+                Ok(()) => {
+                    outbox::mark_sent(&self.db, m.id, Utc::now()).await?;
+                    tracing::info!(outbox_id = m.id, tenant_id = ?m.tenant_id, attempt, "e-mail sent");
+                    sent += 1;
+                }
+                Err(e) => {
+                    let retry_at = match &e {
+                        SendError::Transient(_) if attempt < MAX_ATTEMPTS => {
+                            Some(now + backoff(attempt))
+                        }
+                        _ => None,
+                    };
+                    tracing::warn!(outbox_id = m.id, tenant_id = ?m.tenant_id, attempt, error = %e, will_retry = retry_at.is_some(), "e-mail not sent");
+                    outbox::mark_attempt_failed(&self.db, m.id, &e.to_string(), retry_at).await?;
+                }
+            }
+        }
+        Ok(sent)
+    }
+
+    /// Runs until `shutdown` resolves: on every kick, and every few seconds for retries.
+    pub async fn run(self, shutdown: impl std::future::Future<Output = ()>) {
+        tracing::info!(transport = %self.transport.describe(), "e-mail worker started");
+        tokio::pin!(shutdown);
+        loop {
+            if let Err(e) = self.run_once(Utc::now()).await {
+                tracing::error!(error = ?e, "e-mail worker pass failed");
+            }
+            tokio::select! {
+                _ = &mut shutdown => break,
+                _ = self.kick.notified() => {},
+                _ = tokio::time::sleep(POLL) => {},
+            }
+        }
+        tracing::info!("e-mail worker stopped");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn backoff_grows() {
+        let steps: Vec<_> = (1..=8).map(super::backoff).collect();
+        assert!(steps.windows(2).all(|w| w[0] <= w[1]));
+        assert_eq!(steps[0], chrono::Duration::seconds(30));
+    }
+}

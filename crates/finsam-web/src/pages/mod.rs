@@ -1,0 +1,32 @@
+//! The Swedish web UI, one module per area. Handlers parse the form, call [`crate::service`], render.
+
+pub mod account;
+pub mod admin;
+pub mod login;
+pub mod tenant;
+
+/// A `next` parameter is followed only to a path on this server.
+pub fn safe_next(next: Option<&str>) -> Option<String> {
+    let n = next?;
+    (n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !n.contains("://"))
+        .then(|| n.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn next_stays_on_this_server() {
+        assert_eq!(
+            super::safe_next(Some("/t/hoglandet")),
+            Some("/t/hoglandet".into())
+        );
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil.example",
+            "t/x",
+        ] {
+            assert_eq!(super::safe_next(Some(bad)), None, "{bad}");
+        }
+    }
+}

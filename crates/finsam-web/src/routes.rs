@@ -1,0 +1,267 @@
+//! The router, as one flat list. Each route is declared with the access it needs; the list is public
+//! ([`route_list`]) so the isolation and permission tests cover every route, including new ones.
+
+use crate::extract::Auth;
+use crate::state::AppState;
+use crate::{api, pages, security};
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::handler::Handler;
+use axum::http::{Method, header};
+use axum::middleware;
+use axum::response::IntoResponse;
+use axum::routing::{MethodRouter, delete, get, post};
+use finsam_core::Permission;
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any signed-in account.
+    SignedIn,
+    /// The platform admin only.
+    PlatformAdmin,
+    /// A member of the förbund in `{slug}` whose roles grant the permission.
+    Tenant(Permission),
+    /// Like `Tenant(ViewTenant)`, but a coach sees only the insatser they are attached to (404 otherwise).
+    TenantInsats,
+}
+
+#[derive(Debug, Clone)]
+pub struct RouteInfo {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+}
+
+struct Routes {
+    router: Router<AppState>,
+    list: Vec<RouteInfo>,
+}
+
+impl Routes {
+    fn add(
+        mut self,
+        method: Method,
+        path: &'static str,
+        access: Access,
+        handler: MethodRouter<AppState>,
+    ) -> Self {
+        self.list.push(RouteInfo {
+            method,
+            path,
+            access,
+        });
+        self.router = self.router.route(path, handler);
+        self
+    }
+
+    fn get<H: Handler<T, AppState>, T: 'static>(
+        self,
+        path: &'static str,
+        access: Access,
+        h: H,
+    ) -> Self {
+        self.add(Method::GET, path, access, get(h))
+    }
+
+    fn post<H: Handler<T, AppState>, T: 'static>(
+        self,
+        path: &'static str,
+        access: Access,
+        h: H,
+    ) -> Self {
+        self.add(Method::POST, path, access, post(h))
+    }
+
+    fn delete<H: Handler<T, AppState>, T: 'static>(
+        self,
+        path: &'static str,
+        access: Access,
+        h: H,
+    ) -> Self {
+        self.add(Method::DELETE, path, access, delete(h))
+    }
+}
+
+fn build() -> Routes {
+    use Access::*;
+    use Permission::*;
+    Routes {
+        router: Router::new(),
+        list: Vec::new(),
+    }
+    // Operations
+    .get("/healthz", Public, api::health::healthz)
+    .get("/readyz", Public, api::health::readyz)
+    .get("/api/v1/openapi.json", Public, api::openapi_json)
+    .get("/static/app.css", Public, stylesheet)
+    // API: sign-in
+    .post("/api/v1/auth/login", Public, api::auth::login)
+    .get("/api/v1/me", SignedIn, api::auth::me)
+    // API: a förbund
+    .get(
+        "/api/v1/t/{slug}/members",
+        Tenant(ViewTenant),
+        api::members::list,
+    )
+    .get(
+        "/api/v1/t/{slug}/members/{member_id}",
+        Tenant(ViewTenant),
+        api::members::get,
+    )
+    .get(
+        "/api/v1/t/{slug}/people",
+        Tenant(ViewPeople),
+        api::people::list,
+    )
+    .post(
+        "/api/v1/t/{slug}/memberships",
+        Tenant(ManageMemberships),
+        api::people::grant,
+    )
+    .delete(
+        "/api/v1/t/{slug}/memberships/{account_id}/{role}",
+        Tenant(ManageMemberships),
+        api::people::revoke,
+    )
+    .get(
+        "/api/v1/t/{slug}/insatser",
+        Tenant(ViewTenant),
+        api::insatser::list,
+    )
+    .get(
+        "/api/v1/t/{slug}/insatser/{insats_id}",
+        TenantInsats,
+        api::insatser::get,
+    )
+    .get(
+        "/api/v1/t/{slug}/audit",
+        Tenant(ViewAuditLog),
+        api::audit::list,
+    )
+    // API: the platform
+    .get("/api/v1/admin/tenants", PlatformAdmin, api::admin::tenants)
+    .post(
+        "/api/v1/admin/tenants",
+        PlatformAdmin,
+        api::admin::create_tenant,
+    )
+    .post(
+        "/api/v1/admin/invitations",
+        PlatformAdmin,
+        api::admin::invite,
+    )
+    .get(
+        "/api/v1/admin/accounts",
+        PlatformAdmin,
+        api::admin::accounts,
+    )
+    // Pages: signing in and out
+    .get("/", Public, pages::login::root)
+    .get("/login", Public, pages::login::show)
+    .post("/login", Public, pages::login::submit)
+    .post("/logout", SignedIn, pages::login::logout)
+    .get("/inbjudan/{token}", Public, pages::account::invitation_show)
+    .post(
+        "/inbjudan/{token}",
+        Public,
+        pages::account::invitation_submit,
+    )
+    .get("/aterstall", Public, pages::account::reset_request_show)
+    .post("/aterstall", Public, pages::account::reset_request_submit)
+    .get("/aterstall/{token}", Public, pages::account::reset_show)
+    .post("/aterstall/{token}", Public, pages::account::reset_submit)
+    .get("/konto/losenord", SignedIn, pages::account::change_show)
+    .post("/konto/losenord", SignedIn, pages::account::change_submit)
+    // Pages: a förbund
+    .get("/t", SignedIn, pages::tenant::picker)
+    .get("/t/{slug}", Tenant(ViewTenant), pages::tenant::home)
+    .get(
+        "/t/{slug}/personer",
+        Tenant(ManageMemberships),
+        pages::tenant::people,
+    )
+    .post(
+        "/t/{slug}/personer",
+        Tenant(ManageMemberships),
+        pages::tenant::invite,
+    )
+    .post(
+        "/t/{slug}/personer/{account_id}/ta-bort",
+        Tenant(ManageMemberships),
+        pages::tenant::revoke,
+    )
+    .get(
+        "/t/{slug}/logg",
+        Tenant(ViewAuditLog),
+        pages::tenant::audit_log,
+    )
+    // Pages: the platform
+    .get("/admin", PlatformAdmin, pages::admin::show)
+    .post("/admin/inbjudningar", PlatformAdmin, pages::admin::invite)
+    .post("/admin/forbund", PlatformAdmin, pages::admin::create_tenant)
+    .post(
+        "/admin/konton/{account_id}/inaktivera",
+        PlatformAdmin,
+        pages::admin::disable,
+    )
+    .post(
+        "/admin/konton/{account_id}/aktivera",
+        PlatformAdmin,
+        pages::admin::enable,
+    )
+    .get("/admin/logg", PlatformAdmin, pages::admin::audit_log)
+}
+
+/// Every route with its method and access, for tests and docs.
+pub fn route_list() -> Vec<RouteInfo> {
+    build().list
+}
+
+async fn stylesheet() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        include_str!("../static/app.css"),
+    )
+}
+
+async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    let e = crate::error::AppError::NotFound;
+    if uri.path().starts_with("/api/") {
+        crate::error::ApiError(e).into_response()
+    } else {
+        crate::error::PageError(e).into_response()
+    }
+}
+
+/// The whole application: routes, fallbacks, CSRF, security headers, body limit and tracing.
+pub fn router(state: AppState) -> Router {
+    let trace = tower_http::trace::TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+        // The matched route, never the raw path: raw paths carry tokens (/inbjudan/{token}).
+        let route = req
+            .extensions()
+            .get::<axum::extract::MatchedPath>()
+            .map(|m| m.as_str().to_owned())
+            .unwrap_or_else(|| "unmatched".into());
+        let request_id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+        tracing::info_span!("request", method = %req.method(), route, request_id, tenant = tracing::field::Empty)
+    });
+    let _ = std::marker::PhantomData::<Auth>;
+    build()
+        .router
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::csrf_guard,
+        ))
+        .layer(DefaultBodyLimit::max(1024 * 1024))
+        .layer(middleware::from_fn(security::headers))
+        .layer(trace)
+        .layer(tower_http::request_id::PropagateRequestIdLayer::x_request_id())
+        .layer(tower_http::request_id::SetRequestIdLayer::x_request_id(
+            tower_http::request_id::MakeRequestUuid,
+        ))
+        .with_state(state)
+}

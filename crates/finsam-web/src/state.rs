@@ -1,0 +1,25 @@
+use crate::auth::throttle::LoginThrottle;
+use crate::config::WebConfig;
+use finsam_db::Conn;
+use std::sync::Arc;
+
+/// Shared by every request. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Conn,
+    pub cfg: Arc<WebConfig>,
+    pub throttle: Arc<LoginThrottle>,
+    /// Wakes the outbox worker after a message is queued, so e-mail leaves at once.
+    pub mail_kick: Arc<tokio::sync::Notify>,
+}
+
+impl AppState {
+    pub fn new(db: Conn, cfg: WebConfig, mail_kick: Arc<tokio::sync::Notify>) -> Self {
+        Self {
+            db,
+            cfg: Arc::new(cfg),
+            throttle: Arc::new(LoginThrottle::new(5, 30)),
+            mail_kick,
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! The demo: the three förbund in Jönköpings län with their real member organisations, and one
+//! account per role. Loaded only into an empty database.
+
+use anyhow::Context;
+use finsam_core::{EmailAddress, MemberKind, OrgNr, Role, TenantSlug};
+use finsam_db::TransactionTrait;
+use finsam_db::repo::{accounts, insatser, members, memberships, tenants};
+
+struct DemoTenant {
+    slug: &'static str,
+    name: &'static str,
+    /// (name, organisationsnummer)
+    kommuner: &'static [(&'static str, &'static str)],
+    /// (name, kind) of two insatser; the coach is attached to the first.
+    insatser: [(&'static str, &'static str); 2],
+}
+
+const REGION: (&str, &str) = ("Region Jönköpings län", "232100-0057");
+const FORSAKRINGSKASSAN: (&str, &str) = ("Försäkringskassan", "202100-5521");
+const ARBETSFORMEDLINGEN: (&str, &str) = ("Arbetsförmedlingen", "202100-2114");
+
+const TENANTS: [DemoTenant; 3] = [
+    DemoTenant {
+        slug: "sodra-vatterbygden",
+        name: "Samordningsförbundet Södra Vätterbygden",
+        kommuner: &[
+            ("Habo kommun", "212000-0522"),
+            ("Jönköpings kommun", "212000-0530"),
+            ("Mullsjö kommun", "212000-0514"),
+            ("Vaggeryds kommun", "212000-0506"),
+        ],
+        insatser: [
+            ("Enter", "individinriktad"),
+            ("Välfärdsguiden", "strukturovergripande"),
+        ],
+    },
+    DemoTenant {
+        slug: "hoglandet",
+        name: "Höglandets samordningsförbund",
+        kommuner: &[
+            ("Aneby kommun", "212000-0548"),
+            ("Eksjö kommun", "212000-0621"),
+            ("Nässjö kommun", "212000-0597"),
+            ("Sävsjö kommun", "212000-0571"),
+            ("Tranås kommun", "212000-0605"),
+            ("Vetlanda kommun", "212000-0613"),
+        ],
+        insatser: [
+            ("SE-Höglandet", "individinriktad"),
+            ("Uppdrag Samverkan", "strukturovergripande"),
+        ],
+    },
+    DemoTenant {
+        slug: "finnveden",
+        name: "Finnvedens samordningsförbund",
+        kommuner: &[
+            ("Gislaveds kommun", "212000-0589"),
+            ("Gnosjö kommun", "212000-0555"),
+            ("Värnamo kommun", "212000-0563"),
+        ],
+        insatser: [
+            ("NOVA", "individinriktad"),
+            ("Inspirationsdagar", "strukturovergripande"),
+        ],
+    },
+];
+
+/// The demo accounts as (e-mail, description), for printing.
+pub fn logins() -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for t in &TENANTS {
+        for (prefix, role) in [
+            ("kansli", "kansli"),
+            ("styrelse", "styrelse"),
+            ("beredning", "beredningsgrupp"),
+            ("coach", "coach"),
+        ] {
+            out.push((
+                format!("{prefix}@{}.example", t.slug),
+                format!("{role} i {}", t.name),
+            ));
+        }
+    }
+    out.push((
+        "forbundschef@finsam.example".into(),
+        "kansli i Södra Vätterbygden och Finnveden".into(),
+    ));
+    out.push((
+        "admin@finsam.example".into(),
+        "plattformsadministratör".into(),
+    ));
+    out
+}
+
+fn person_name(prefix: &str, tenant: &DemoTenant) -> String {
+    let who = match prefix {
+        "kansli" => "Kansliet",
+        "styrelse" => "Styrelseledamot",
+        "beredning" => "Beredningsgruppen",
+        _ => "Coach",
+    };
+    format!("{who}, {}", tenant.name)
+}
+
+/// Loads the demo into an empty database. Answers false (and changes nothing) when it holds tenants.
+pub async fn load(db: &finsam_db::Conn, password: &str) -> anyhow::Result<bool> {
+    if !tenants::list(db).await?.is_empty() {
+        return Ok(false);
+    }
+    let hash = tokio::task::spawn_blocking({
+        let p = password.to_owned();
+        move || finsam_web::auth::password::hash_blocking(&p)
+    })
+    .await??;
+    let txn = db.begin().await.context("begin")?;
+    let mut by_slug = Vec::new();
+    for t in &TENANTS {
+        let tenant = tenants::create(&txn, &TenantSlug::parse(t.slug)?, t.name).await?;
+        for (name, nr) in [FORSAKRINGSKASSAN, ARBETSFORMEDLINGEN] {
+            let kind = if name == FORSAKRINGSKASSAN.0 {
+                MemberKind::Forsakringskassan
+            } else {
+                MemberKind::Arbetsformedlingen
+            };
+            members::create(&txn, tenant.id, name, kind, &OrgNr::parse(nr)?).await?;
+        }
+        members::create(
+            &txn,
+            tenant.id,
+            REGION.0,
+            MemberKind::Region,
+            &OrgNr::parse(REGION.1)?,
+        )
+        .await?;
+        for (name, nr) in t.kommuner {
+            members::create(
+                &txn,
+                tenant.id,
+                name,
+                MemberKind::Kommun,
+                &OrgNr::parse(nr)?,
+            )
+            .await?;
+        }
+        let mut insats_ids = Vec::new();
+        for (name, kind) in t.insatser {
+            insats_ids.push(insatser::create(&txn, tenant.id, name, kind).await?.id);
+        }
+        for (prefix, role) in [
+            ("kansli", Role::Kansli),
+            ("styrelse", Role::Styrelse),
+            ("beredning", Role::Beredningsgrupp),
+            ("coach", Role::Coach),
+        ] {
+            let email = EmailAddress::parse(&format!("{prefix}@{}.example", t.slug))?;
+            let a = accounts::create(
+                &txn,
+                &email,
+                &person_name(prefix, t),
+                Some(hash.clone()),
+                false,
+            )
+            .await?;
+            memberships::grant(&txn, tenant.id, a.id, role).await?;
+            if role == Role::Coach {
+                insatser::attach_coach(&txn, tenant.id, insats_ids[0], a.id).await?;
+            }
+        }
+        by_slug.push((t.slug, tenant.id));
+    }
+    let chef = accounts::create(
+        &txn,
+        &EmailAddress::parse("forbundschef@finsam.example")?,
+        "Förbundschefen",
+        Some(hash.clone()),
+        false,
+    )
+    .await?;
+    for (slug, id) in &by_slug {
+        if *slug == "sodra-vatterbygden" || *slug == "finnveden" {
+            memberships::grant(&txn, *id, chef.id, Role::Kansli).await?;
+        }
+    }
+    accounts::create(
+        &txn,
+        &EmailAddress::parse("admin@finsam.example")?,
+        "Plattformsadministratören",
+        Some(hash),
+        true,
+    )
+    .await?;
+    txn.commit().await.context("commit")?;
+    Ok(true)
+}

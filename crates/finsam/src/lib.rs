@@ -1,0 +1,6 @@
+//! The Finsam application, assembled: configuration ([`config`]), the running server and worker
+//! ([`app`]) and the demo data ([`demo`]). `main.rs` is only the command line.
+
+pub mod app;
+pub mod config;
+pub mod demo;

@@ -1,0 +1,157 @@
+//! `finsam`: the one binary. See `finsam --help` and docs/.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use finsam::{app, config, demo};
+
+#[derive(Parser)]
+#[command(
+    name = "finsam",
+    version,
+    about = "Styrning och rapportering för samordningsförbund"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server and the background worker (migrations run first).
+    Serve,
+    /// Like `serve`, but first load the three demo förbund into an empty database.
+    Demo,
+    /// Run the background worker only.
+    Worker,
+    /// Run the database migrations and exit.
+    Migrate,
+    /// Create a platform admin (the password is read from standard input).
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+    },
+}
+
+fn init_tracing(format: &str) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("FINSAM_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false);
+    if format == "json" {
+        builder.json().with_current_span(true).init();
+    } else {
+        builder.init();
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    app::init_crypto();
+    let raw = config::RawConfig::load()?;
+    init_tracing(&raw.log_format);
+    let cfg = config::Config::resolve(raw)?;
+    match cli.command {
+        Command::Migrate => {
+            app::open_database(&cfg).await?;
+            tracing::info!("migrations are up to date");
+            Ok(())
+        }
+        Command::Serve => serve(cfg, false).await,
+        Command::Demo => serve(cfg, true).await,
+        Command::Worker => {
+            let db = app::open_database(&cfg).await?;
+            let worker = finsam_jobs::outbox::Worker {
+                db,
+                transport: app::transport(&cfg)?,
+                from: cfg.mail_from.clone(),
+                kick: Default::default(),
+            };
+            worker.run(app::shutdown_signal()).await;
+            Ok(())
+        }
+        Command::CreateAdmin { email, name } => create_admin(&cfg, &email, &name).await,
+    }
+}
+
+async fn serve(cfg: config::Config, demo_data: bool) -> anyhow::Result<()> {
+    let db = app::open_database(&cfg).await?;
+    if demo_data {
+        let (password, generated) = match std::env::var("FINSAM_DEMO_PASSWORD") {
+            Ok(p) if !p.is_empty() => (p, false),
+            _ => (generated_password(), true),
+        };
+        if demo::load(&db, &password).await? {
+            println!(
+                "\nDemodata är inläst: tre förbund och dessa konton{}:",
+                if generated {
+                    ""
+                } else {
+                    " (lösenord från FINSAM_DEMO_PASSWORD)"
+                }
+            );
+            for (email, what) in demo::logins() {
+                println!("  {email:<38} {what}");
+            }
+            if generated {
+                println!("\nLösenord för alla demokonton (visas bara nu): {password}\n");
+            }
+        } else {
+            println!(
+                "\nDatabasen har redan data; demodata lästes inte in igen. Logga in med demokontona och lösenordet från första starten.\n"
+            );
+        }
+    }
+    let listener = tokio::net::TcpListener::bind(&cfg.listen)
+        .await
+        .with_context(|| format!("listening on {}", cfg.listen))?;
+    let running = app::start(&cfg, db, listener).await?;
+    tracing::info!(url = %cfg.base_url, addr = %running.addr, "Finsam is listening");
+    println!("Finsam körs på {}", cfg.base_url);
+    let stop = running.shutdown_handle();
+    tokio::spawn(async move {
+        app::shutdown_signal().await;
+        tracing::info!("shutting down");
+        let _ = stop.send(true);
+    });
+    running.wait().await
+}
+
+/// 20 random characters from an alphabet without look-alikes.
+fn generated_password() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rng();
+    let chars: String = (0..20)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+        .collect();
+    format!(
+        "{}-{}-{}-{}",
+        &chars[0..5],
+        &chars[5..10],
+        &chars[10..15],
+        &chars[15..20]
+    )
+}
+
+async fn create_admin(cfg: &config::Config, email: &str, name: &str) -> anyhow::Result<()> {
+    let email =
+        finsam_core::EmailAddress::parse(email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
+    let mut password = String::new();
+    std::io::stdin()
+        .read_line(&mut password)
+        .context("reading the password from standard input")?;
+    let password = password.trim_end_matches(['\r', '\n']).to_owned();
+    finsam_core::password::check(&password, &[email.as_str()]).map_err(anyhow::Error::msg)?;
+    let db = app::open_database(cfg).await?;
+    let hash = finsam_web::auth::password::hash(password).await?;
+    finsam_db::repo::accounts::create(&db, &email, name, Some(hash), true)
+        .await
+        .context("creating the account")?;
+    println!("Plattformsadministratören {email} är skapad.");
+    Ok(())
+}

@@ -1,0 +1,15 @@
+//! Schema migrations for SQLite and PostgreSQL. Each migration must keep working while the previous
+//! release still serves (expand, then contract in a later release): see migrations/README.md.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_foundation;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261122_000001_foundation::Migration)]
+    }
+}
