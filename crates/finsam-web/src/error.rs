@@ -44,6 +44,9 @@ pub enum AppError {
     TooManyRequests { retry_after_secs: u64 },
     #[error("payload too large")]
     PayloadTooLarge,
+    /// The body is not what the route takes (not JSON, wrong content type).
+    #[error("bad request: {0}")]
+    BadRequest(String),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -74,6 +77,7 @@ impl AppError {
             AppError::Gone => StatusCode::GONE,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -91,6 +95,7 @@ impl AppError {
             AppError::Gone => "gone",
             AppError::TooManyRequests { .. } => "rate_limited",
             AppError::PayloadTooLarge => "payload_too_large",
+            AppError::BadRequest(_) => "bad_request",
             AppError::Internal(_) => "internal",
         }
     }
@@ -110,6 +115,7 @@ impl AppError {
                 format!("För många försök. Vänta {retry_after_secs} sekunder och försök igen.")
             }
             AppError::PayloadTooLarge => "Det du skickade är för stort.".into(),
+            AppError::BadRequest(why) => format!("Begäran kunde inte läsas: {why}"),
             AppError::Internal(_) => "Något gick fel hos oss. Försök igen om en stund.".into(),
         }
     }

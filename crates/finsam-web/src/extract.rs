@@ -111,7 +111,7 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Auth, AppError>
             .await?
             .ok_or(AppError::Unauthenticated)?;
         // A password change or a disabled account ends earlier tokens at once.
-        if account.disabled || claims.iat < account.credentials_changed_at.timestamp() {
+        if account.disabled || claims.iat_ms < account.credentials_changed_at.timestamp_millis() {
             return Err(AppError::Unauthenticated);
         }
         return Ok(Auth {

@@ -80,6 +80,7 @@ pub fn access_token(
         typ: jwt::TokenKind::Access,
         sid: None,
         iat: now.timestamp(),
+        iat_ms: now.timestamp_millis(),
         exp: (now + ttl).timestamp(),
     };
     Ok((jwt::issue(state.cfg.secret(), &claims)?, ttl.num_seconds()))
@@ -107,6 +108,7 @@ pub async fn start_session(
         typ: jwt::TokenKind::Session,
         sid: Some(sid),
         iat: now.timestamp(),
+        iat_ms: now.timestamp_millis(),
         exp: (now + state.cfg.session_max_age).timestamp(),
     };
     let token = jwt::issue(state.cfg.secret(), &claims)?;

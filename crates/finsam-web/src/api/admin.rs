@@ -54,7 +54,7 @@ pub async fn create_tenant(
     State(state): State<AppState>,
     PlatformAdmin(admin): PlatformAdmin,
     client: ClientInfo,
-    Json(req): Json<CreateTenantRequest>,
+    crate::api::ApiJson(req): crate::api::ApiJson<CreateTenantRequest>,
 ) -> Result<(StatusCode, Json<TenantOut>), ApiError> {
     let t = service::create_tenant(&state, &admin, &req.slug, &req.name, &client)
         .await
@@ -91,7 +91,7 @@ pub async fn invite(
     State(state): State<AppState>,
     PlatformAdmin(admin): PlatformAdmin,
     client: ClientInfo,
-    Json(req): Json<InviteRequest>,
+    crate::api::ApiJson(req): crate::api::ApiJson<InviteRequest>,
 ) -> Result<(StatusCode, Json<InviteResponse>), ApiError> {
     let tenant = tenants::by_slug(&state.db, &req.tenant)
         .await?

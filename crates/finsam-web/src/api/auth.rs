@@ -51,7 +51,7 @@ async fn memberships_out(
 pub async fn login(
     State(state): State<AppState>,
     client: ClientInfo,
-    Json(req): Json<LoginRequest>,
+    crate::api::ApiJson(req): crate::api::ApiJson<LoginRequest>,
 ) -> Result<Json<LoginResponse>, ApiError> {
     let account = service::login(&state, &req.email, &req.password, &client).await?;
     let (access_token, expires_in) = service::access_token(&state, &account)?;

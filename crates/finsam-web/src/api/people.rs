@@ -75,7 +75,7 @@ pub async fn grant(
     State(state): State<AppState>,
     ctx: Tenant<perm::ManageMemberships>,
     client: ClientInfo,
-    Json(req): Json<GrantRequest>,
+    crate::api::ApiJson(req): crate::api::ApiJson<GrantRequest>,
 ) -> Result<(StatusCode, Json<GrantResponse>), ApiError> {
     let role = parse_role(&req.role)?;
     let account = service::invite(

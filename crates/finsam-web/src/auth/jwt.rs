@@ -21,6 +21,9 @@ pub struct Claims {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sid: Option<String>,
     pub iat: i64,
+    /// Issued-at in milliseconds, so a password change revokes tokens issued in the same second before it.
+    #[serde(default)]
+    pub iat_ms: i64,
     pub exp: i64,
 }
 

@@ -209,7 +209,14 @@ pub async fn revoke(
     Path((_, account_id)): Path<(String, i64)>,
     Form(form): Form<RevokeForm>,
 ) -> Result<Redirect, PageError> {
-    let role = Role::parse(&form.role).ok_or(AppError::NotFound)?;
+    // Someone without a role here is unknown here, whatever the form says.
+    if memberships::roles_in(&state.db, ctx.tenant_id(), account_id)
+        .await?
+        .is_empty()
+    {
+        return Err(PageError(AppError::NotFound));
+    }
+    let role = crate::api::people::parse_role(&form.role)?;
     service::revoke_role(
         &state,
         &ctx.auth,
