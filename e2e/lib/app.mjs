@@ -111,8 +111,12 @@ export class App {
     this.baseURL = `http://${this.host}`;
 
     // Only the variables of the contract, so that a FINSAM_* setting of the caller's shell (for example
-    // the Rust tests' FINSAM_TEST_POSTGRES_URL) cannot change what the demo server does.
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('FINSAM_')));
+    // the Rust tests' FINSAM_TEST_POSTGRES_URL) cannot change what the demo server does. Names listed in
+    // FINSAM_E2E_PASS_ENV (comma-separated) are passed through anyway.
+    const pass = new Set((process.env.FINSAM_E2E_PASS_ENV ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !k.startsWith('FINSAM_') || pass.has(k)),
+    );
     Object.assign(env, {
       FINSAM_DATA_DIR: this.dataDir,
       FINSAM_LISTEN: this.host,
@@ -124,6 +128,8 @@ export class App {
     const log = createWriteStream(this.logPath, { flags: 'w' });
     log.write(`# ${bin} demo\n# FINSAM_DATA_DIR=${this.dataDir}\n# FINSAM_LISTEN=${this.host}\n`);
 
+    // In the fresh data dir: the binary reads ./finsam.toml if there is one, and a developer's file in the
+    // repo root must not change the demo under test (templates and assets are compiled in).
     const child = spawn(bin, ['demo'], { cwd: this.dataDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     running.add(child);

@@ -26,17 +26,22 @@ test('admin invites a kansli for Finnveden, who sets a password with the e-maile
   assert.equal(pathOf(admin), '/admin', 'the platform admin lands on /admin');
   await expectH1(admin, 'Plattformsadministration');
 
-  const tenantSelect = admin.getByLabel('Förbund', { exact: true });
+  // The admin page has more forms (one also has a field "Namn") and a section named "Förbund": work
+  // inside the invitation form only.
+  const form = admin.locator('form').filter({
+    has: admin.getByRole('button', { name: 'Skicka inbjudan', exact: true }),
+  });
+  const tenantSelect = form.getByLabel('Förbund', { exact: true });
   assert.equal(await tenantSelect.getAttribute('name'), 'tenant_slug');
   const options = await tenantSelect.locator('option').evaluateAll((os) => os.map((o) => o.value));
   for (const slug of ['sodra-vatterbygden', 'hoglandet', 'finnveden']) {
     assert.ok(options.includes(slug), `"Förbund" has no option ${slug}: ${JSON.stringify(options)}`);
   }
   await tenantSelect.selectOption('finnveden');
-  await admin.getByLabel('Namn', { exact: true }).fill(INVITEE.name);
-  await admin.getByLabel('E-postadress', { exact: true }).fill(INVITEE.email);
+  await form.getByLabel('Namn', { exact: true }).fill(INVITEE.name);
+  await form.getByLabel('E-postadress', { exact: true }).fill(INVITEE.email);
   await screenshot(admin, 'admin');
-  await clickAndWait(admin, admin.getByRole('button', { name: 'Skicka inbjudan', exact: true }));
+  await clickAndWait(admin, form.getByRole('button', { name: 'Skicka inbjudan', exact: true }));
   const status = norm((await admin.getByRole('status').allInnerTexts()).join(' '));
   assert.ok(
     status.includes(`Inbjudan skickad till ${INVITEE.email}`),

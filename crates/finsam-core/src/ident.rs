@@ -129,7 +129,7 @@ pub fn luhn_valid(digits: &str) -> bool {
         let v = if i % 2 == 0 { d * 2 } else { d };
         sum += if v > 9 { v - 9 } else { v };
     }
-    !digits.is_empty() && sum % 10 == 0
+    !digits.is_empty() && sum.is_multiple_of(10)
 }
 
 /// The slug that names a tenant in every path: `/t/{slug}/…`.

@@ -95,7 +95,6 @@ impl Role {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use Permission::*;
 
     /// The whole matrix, written out as in docs/permissions.md, so a change to either is deliberate.
     #[test]

@@ -59,6 +59,7 @@ mod tests {
             typ: TokenKind::Access,
             sid: None,
             iat: now,
+            iat_ms: now * 1000,
             exp: now + exp_in,
         }
     }
