@@ -726,3 +726,45 @@ async fn the_login_form_answers_in_swedish_and_lands_where_it_should() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_session_unused_for_longer_than_the_idle_timeout_ends() {
+    use sea_orm::ConnectionTrait;
+    let app = finsam_testkit::spawn_app_with(|c| c.session_idle_minutes = 30)
+        .await
+        .unwrap();
+    let (mut b, _) = app
+        .browser_login("styrelse@finnveden.example", PASSWORD)
+        .await;
+    assert_eq!(
+        app.browse(&mut b, Method::GET, "/t/finnveden", None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    // 29 minutes idle: still signed in (and the visit moves the idle clock).
+    let at = |mins: i64| {
+        (chrono::Utc::now() - chrono::Duration::minutes(mins))
+            .format("%Y-%m-%d %H:%M:%S%.6f+00:00")
+            .to_string()
+    };
+    app.db
+        .execute_unprepared(&format!("UPDATE sessions SET last_seen_at = '{}'", at(29)))
+        .await
+        .unwrap();
+    assert_eq!(
+        app.browse(&mut b, Method::GET, "/t/finnveden", None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    // 31 minutes idle: the session has ended.
+    app.db
+        .execute_unprepared(&format!("UPDATE sessions SET last_seen_at = '{}'", at(31)))
+        .await
+        .unwrap();
+    let a = app.browse(&mut b, Method::GET, "/t/finnveden", None).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    assert_eq!(a.location(), Some("/login?next=%2Ft%2Ffinnveden"));
+    app.stop().await;
+}
