@@ -6,6 +6,7 @@
 //! - [`money`]: amounts in öre and their Swedish formatting.
 //! - [`time`]: Europe/Stockholm times with the offset written out.
 //! - [`member`]: the kinds of member organisation.
+//! - [`yearfile`]: the year file, one förbund's year as JSON, with its validation.
 //!
 //! Parsing happens at the edge; everything inside the program holds these types.
 
@@ -15,6 +16,7 @@ pub mod money;
 pub mod password;
 pub mod role;
 pub mod time;
+pub mod yearfile;
 
 pub use ident::{EmailAddress, OrgNr, TenantSlug};
 pub use member::MemberKind;

@@ -1,0 +1,1350 @@
+//! The year file: one förbund's year as one JSON document (format `finsam-year/1`, docs/year-file.md).
+//! It is what import and export exchange, what the checks and key figures are computed from, and (later)
+//! the input the documents are rendered from.
+//!
+//! Records refer to each other by `key` (a short stable name chosen by whoever writes the file, such as
+//! `eksjo` or `se-hoglandet`), never by database ids, so a file can be imported into any tenant.
+//! Money is integers of öre; counts are unsigned, so a negative count is a type error with its path.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+pub const FORMAT: &str = "finsam-year/1";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct YearFile {
+    /// Always `finsam-year/1`.
+    pub format: String,
+    /// The year the file describes (the accounts' year; for a budget, the budget year).
+    pub year: i32,
+    #[serde(default)]
+    pub members: Vec<Member>,
+    #[serde(default)]
+    pub people: Vec<Person>,
+    #[serde(default)]
+    pub organisation: Organisation,
+    #[serde(default)]
+    pub insatser: Vec<Insats>,
+    #[serde(default)]
+    pub coach_reports: Vec<CoachReport>,
+    #[serde(default)]
+    pub survey_definitions: Vec<SurveyDefinition>,
+    #[serde(default)]
+    pub survey_results: Vec<SurveyResult>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accounts: Option<Accounts>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget: Option<Budget>,
+    #[serde(default)]
+    pub settings: Settings,
+    /// Texts of the årsredovisning by key (see [`TEXT_KEYS`]), in the Markdown subset of [`crate::markup`].
+    #[serde(default)]
+    pub texts: BTreeMap<String, String>,
+    #[serde(default)]
+    pub meetings: Vec<Meeting>,
+}
+
+/// The text keys the årsredovisning knows, in document order.
+pub const TEXT_KEYS: &[&str] = &[
+    "ordforanden_har_ordet",
+    "organisation",
+    "uppdrag",
+    "finansiering",
+    "vision",
+    "oversikt",
+    "viktiga_forhallanden",
+    "handelser",
+    "styrning",
+    "god_ekonomisk_hushallning",
+    "personalforhallanden",
+    "forvantad_utveckling",
+];
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Member {
+    pub key: String,
+    pub name: String,
+    pub kind: crate::MemberKind,
+    pub organisationsnummer: crate::OrgNr,
+    /// Population per year (kommuner), used to split the kommun quarter of the contributions.
+    #[serde(default)]
+    pub population: BTreeMap<i32, u32>,
+    /// Where documents are sent.
+    #[serde(default)]
+    pub registrator_emails: Vec<crate::EmailAddress>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Contact>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<crate::EmailAddress>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+}
+
+/// A person the förbund deals with; most never have an account (board members sign by e-mail).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Person {
+    pub key: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<crate::EmailAddress>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The organisation as written on a signature page ("Eksjö kommun").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Organisation {
+    #[serde(default)]
+    pub styrelse: Vec<Seat>,
+    #[serde(default)]
+    pub beredningsgrupp: Vec<Seat>,
+    #[serde(default)]
+    pub kansli: Vec<Staff>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SeatKind {
+    Ordinarie,
+    Ersattare,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Position {
+    Ordforande,
+    ViceOrdforande,
+    Ledamot,
+}
+
+/// A seat held by a person for a member, from one date to another (both inclusive; open when absent).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Seat {
+    pub person: String,
+    pub member: String,
+    pub seat: SeatKind,
+    /// Styrelse only: ordförande, vice ordförande or ledamot (the default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<Position>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<NaiveDate>,
+}
+
+impl Seat {
+    /// Whether the seat was held on `day`.
+    pub fn holds_on(&self, day: NaiveDate) -> bool {
+        self.from.is_none_or(|f| f <= day) && self.to.is_none_or(|t| day <= t)
+    }
+
+    /// Whether the seat began or ended during `year` (a change the årsredovisning lists).
+    pub fn changed_during(&self, year: i32) -> bool {
+        self.from
+            .is_some_and(|d| chrono::Datelike::year(&d) == year)
+            || self.to.is_some_and(|d| chrono::Datelike::year(&d) == year)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Staff {
+    pub person: String,
+    pub title: String,
+    /// Share of full time in per cent (65 for 65 %).
+    pub share_percent: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InsatsKind {
+    Individinriktad,
+    Strukturovergripande,
+}
+
+impl InsatsKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Individinriktad => "individinriktad",
+            Self::Strukturovergripande => "strukturovergripande",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Insats {
+    pub key: String,
+    pub name: String,
+    pub kind: InsatsKind,
+    /// The member responsible (key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub responsible_member: Option<String>,
+    /// Who carries it out (free text: "Eksjö kommun, arbetsmarknadsenheten").
+    #[serde(default)]
+    pub performer: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_from: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_to: Option<NaiveDate>,
+    #[serde(default)]
+    pub target_group: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub goals: Vec<Goal>,
+    /// Money per year: granted maximum, budgeted, outcome.
+    #[serde(default)]
+    pub years: Vec<InsatsYear>,
+    #[serde(default)]
+    pub goal_results: Vec<GoalResult>,
+    /// Coaches reporting for this insats, by e-mail (linked to an account with that e-mail, if any).
+    #[serde(default)]
+    pub coaches: Vec<CoachAttachment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Goal {
+    pub key: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InsatsYear {
+    pub year: i32,
+    /// Beviljat: the granted maximum.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub beviljat_ore: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget_ore: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub utfall_ore: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Maluppfyllelse {
+    Uppfyllt,
+    DelvisUppfyllt,
+    EjUppfyllt,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GoalResult {
+    pub goal: String,
+    pub year: i32,
+    pub status: Maluppfyllelse,
+    #[serde(default)]
+    pub comment: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoachAttachment {
+    pub email: crate::EmailAddress,
+    /// The kommun (member key) the coach reports for, when the insats runs in several.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kommun: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportPeriod {
+    /// 1 January – 30 June.
+    Delar,
+    /// The whole year.
+    Helar,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportStatus {
+    Draft,
+    Submitted,
+    Returned,
+    Approved,
+}
+
+/// Counts by gender. Aggregates only: the platform keeps no data about individual participants.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GenderCounts {
+    #[serde(default)]
+    pub kvinnor: u32,
+    #[serde(default)]
+    pub man: u32,
+    #[serde(default)]
+    pub uppgift_saknas: u32,
+}
+
+impl GenderCounts {
+    pub fn total(&self) -> u32 {
+        self.kvinnor + self.man + self.uppgift_saknas
+    }
+}
+
+impl std::ops::Add for GenderCounts {
+    type Output = Self;
+    fn add(self, o: Self) -> Self {
+        Self {
+            kvinnor: self.kvinnor + o.kvinnor,
+            man: self.man + o.man,
+            uppgift_saknas: self.uppgift_saknas + o.uppgift_saknas,
+        }
+    }
+}
+
+/// Why participants ended.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ended {
+    #[serde(default)]
+    pub arbete: GenderCounts,
+    #[serde(default)]
+    pub studier: GenderCounts,
+    #[serde(default)]
+    pub aktivt_arbetssokande: GenderCounts,
+    #[serde(default)]
+    pub arbetslivsinriktad_rehabilitering: GenderCounts,
+    #[serde(default)]
+    pub sjukdom: GenderCounts,
+    #[serde(default)]
+    pub annat_skal: GenderCounts,
+}
+
+impl Ended {
+    pub fn total(&self) -> GenderCounts {
+        self.arbete
+            + self.studier
+            + self.aktivt_arbetssokande
+            + self.arbetslivsinriktad_rehabilitering
+            + self.sjukdom
+            + self.annat_skal
+    }
+
+    /// Ended to work or studies: what the socioekonomisk effekt counts.
+    pub fn arbete_eller_studier(&self) -> u32 {
+        self.arbete.total() + self.studier.total()
+    }
+}
+
+/// The free-text answers of the coaches' year report (seed 004, bilaga 3).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportAnswers {
+    /// The coaches' names, as the report lists them.
+    #[serde(default)]
+    pub coaches: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coach_share_percent: Option<u32>,
+    /// Remittentgrupp: its members.
+    #[serde(default)]
+    pub remittentgrupp: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remittentgrupp_meetings: Option<u32>,
+    /// Övrigt som hänt (personalbyte, lokalförändring, chefsbyte …).
+    #[serde(default)]
+    pub handelser: String,
+    /// Kontakten med företagen/arbetsgivarna.
+    #[serde(default)]
+    pub arbetsgivarkontakt: String,
+    #[serde(default)]
+    pub framgangsfaktorer: String,
+    #[serde(default)]
+    pub jamstalldhet: String,
+    #[serde(default)]
+    pub ovrigt: String,
+}
+
+impl ReportAnswers {
+    pub fn texts(&self) -> [(&'static str, &str); 7] {
+        [
+            ("coaches", &self.coaches),
+            ("remittentgrupp", &self.remittentgrupp),
+            ("handelser", &self.handelser),
+            ("arbetsgivarkontakt", &self.arbetsgivarkontakt),
+            ("framgangsfaktorer", &self.framgangsfaktorer),
+            ("jamstalldhet", &self.jamstalldhet),
+            ("ovrigt", &self.ovrigt),
+        ]
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoachReport {
+    pub insats: String,
+    /// The kommun (member key), when the insats reports per kommun.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kommun: Option<String>,
+    pub year: i32,
+    pub period: ReportPeriod,
+    pub status: ReportStatus,
+    /// Why the kansli returned it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_comment: Option<String>,
+    /// Participants during the period.
+    #[serde(default)]
+    pub participants: GenderCounts,
+    /// Of them, new during the period.
+    #[serde(default)]
+    pub new_participants: GenderCounts,
+    #[serde(default)]
+    pub ended: Ended,
+    /// In structured efterstöd at the end of the period.
+    #[serde(default)]
+    pub efterstod: GenderCounts,
+    #[serde(default)]
+    pub answers: ReportAnswers,
+}
+
+/// A versioned question set with its answer scale (the indikatorenkät), as data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SurveyDefinition {
+    /// e.g. `nns-indikatorer-2024`.
+    pub key: String,
+    pub name: String,
+    /// The answer options, in order.
+    pub scale: Vec<String>,
+    pub questions: Vec<SurveyQuestion>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SurveyQuestion {
+    /// "1", "4a" …
+    pub key: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SurveyResult {
+    pub insats: String,
+    pub year: i32,
+    pub survey: String,
+    pub answers: Vec<SurveyAnswerCounts>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SurveyAnswerCounts {
+    pub question: String,
+    /// One count per answer option, in the scale's order.
+    pub counts: Vec<u32>,
+}
+
+/// Where a line of the resultaträkning belongs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Section {
+    /// Verksamhetens intäkter.
+    Intakt,
+    /// Verksamhetens kostnader.
+    Kostnad,
+    FinansiellIntakt,
+    FinansiellKostnad,
+}
+
+/// How a cost is classified for the shares the förbund report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CostClass {
+    Individinriktad,
+    Strukturovergripande,
+    Administration,
+    NyVerksamhet,
+}
+
+/// One line of the resultaträkning (and its note). Amounts are positive for what the section says
+/// (an intäkt of 100 is +100, a kostnad of 100 is +100); a correction may be negative.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResultLine {
+    pub key: String,
+    pub label: String,
+    pub section: Section,
+    /// Costs: the class.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class: Option<CostClass>,
+    /// Contributions: the paying member (key); these sum to the medlemsbidrag.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member: Option<String>,
+    /// Costs of an insats: its key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub insats: Option<String>,
+    /// Income that pays for administration (e.g. selling part of the förbundschef's time): netted
+    /// against administration costs in the administration share.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub offsets_administration: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget_ore: Option<i64>,
+    pub utfall_ore: i64,
+    /// The same line the year before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prior_ore: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BalanceItem {
+    pub key: String,
+    pub label: String,
+    pub ore: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prior_ore: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Investment {
+    pub label: String,
+    pub ore: i64,
+}
+
+/// A year of the five-year overview that is not stored as a full year in the platform.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryYear {
+    pub year: i32,
+    pub intakter_ore: i64,
+    pub kostnader_ore: i64,
+    pub arets_resultat_ore: i64,
+    /// Soliditet in tenths of a per cent (698 for 69,8 %).
+    pub soliditet_tenths: i64,
+    /// Employees in hundredths (100 for 1,0).
+    pub anstallda_hundredths: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Accounts {
+    pub resultat: Vec<ResultLine>,
+    /// Fordringar, itemised (note).
+    pub fordringar: Vec<BalanceItem>,
+    pub kassa_och_bank_ore: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kassa_och_bank_prior_ore: Option<i64>,
+    /// Kortfristiga skulder, itemised (note).
+    pub kortfristiga_skulder: Vec<BalanceItem>,
+    /// Eget kapital at the start of the year.
+    pub eget_kapital_ingaende_ore: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eget_kapital_ingaende_prior_ore: Option<i64>,
+    /// Realisationsvinster to deduct in the balanskravsresultat.
+    #[serde(default)]
+    pub realisationsvinster_ore: i64,
+    #[serde(default)]
+    pub investeringar: Vec<Investment>,
+    /// Employees this year, in hundredths (100 for 1,0).
+    #[serde(default)]
+    pub anstallda_hundredths: u32,
+    /// Earlier years for the five-year overview.
+    #[serde(default)]
+    pub history: Vec<HistoryYear>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BudgetSection {
+    Intakt,
+    Verksamhet,
+    Administration,
+}
+
+/// One line of the budget: Budget N−1, Prognos N−1, Budget N, Plan N+1, Plan N+2.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BudgetLine {
+    pub key: String,
+    pub label: String,
+    pub section: BudgetSection,
+    /// Contributions: the paying member (key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub insats: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget_prev_ore: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prognos_prev_ore: Option<i64>,
+    pub budget_ore: i64,
+    pub plan1_ore: i64,
+    pub plan2_ore: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Budget {
+    /// Balanserat resultat carried into last year's budget and into last year's prognos; the later
+    /// columns carry forward what the column before leaves.
+    pub balanserat_resultat_budget_prev_ore: i64,
+    pub balanserat_resultat_prognos_prev_ore: i64,
+    pub lines: Vec<BudgetLine>,
+    /// When the styrelse decided it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_on: Option<NaiveDate>,
+}
+
+/// One bracket of the eget kapital recommendation: `percent_tenths` of the contributions up to
+/// `up_to_ore` (no limit for the last).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EkBracket {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub up_to_ore: Option<i64>,
+    pub percent_tenths: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EkReading {
+    /// Each bracket's rate applies to the part of the contributions inside it (the default).
+    Marginal,
+    /// The rate of the bracket the whole sum falls in applies to all of it.
+    Whole,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Socioekonomisk effekt, per participant and month: public support, administration, tax.
+    pub socioekonomi_offentlig_forsorjning_ore: i64,
+    pub socioekonomi_administration_ore: i64,
+    pub socioekonomi_skatt_ore: i64,
+    pub eget_kapital_brackets: Vec<EkBracket>,
+    pub eget_kapital_reading: EkReading,
+    pub delarsrapport_required: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            socioekonomi_offentlig_forsorjning_ore: 10_000_00,
+            socioekonomi_administration_ore: 500_00,
+            socioekonomi_skatt_ore: 5_700_00,
+            eget_kapital_brackets: vec![
+                EkBracket {
+                    up_to_ore: Some(7_000_000_00),
+                    percent_tenths: 200,
+                },
+                EkBracket {
+                    up_to_ore: Some(15_000_000_00),
+                    percent_tenths: 150,
+                },
+                EkBracket {
+                    up_to_ore: None,
+                    percent_tenths: 100,
+                },
+            ],
+            eget_kapital_reading: EkReading::Marginal,
+            delarsrapport_required: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MeetingKind {
+    Medlemssamrad,
+    Styrelsemote,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Meeting {
+    pub key: String,
+    pub kind: MeetingKind,
+    pub title: String,
+    pub date: NaiveDate,
+    pub place: String,
+    /// Who was called (free text, as the minutes print it).
+    #[serde(default)]
+    pub kallade: String,
+    /// Participants' names.
+    #[serde(default)]
+    pub deltagare: Vec<String>,
+    #[serde(default)]
+    pub bilagor: Vec<String>,
+    pub items: Vec<MeetingItem>,
+    /// Person keys.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub motesordforande: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sekreterare: Option<String>,
+    #[serde(default)]
+    pub justerare: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeetingItem {
+    /// "1", "7a" …
+    pub number: String,
+    pub title: String,
+    #[serde(default)]
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub beslut: Option<String>,
+}
+
+/// A problem in a year file: where (`insatser[2].goal_results[0].goal`) and what, in Swedish.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub path: String,
+    pub message: String,
+}
+
+impl Problem {
+    fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Reads a year file. A file that is not even of the right shape gives one problem with its path.
+pub fn parse(json: &[u8]) -> Result<YearFile, Vec<Problem>> {
+    let de = &mut serde_json::Deserializer::from_slice(json);
+    let file: YearFile = serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        vec![Problem::new(
+            if path == "." { String::new() } else { path },
+            format!("Fel form: {}", e.into_inner()),
+        )]
+    })?;
+    let problems = file.validate();
+    if problems.is_empty() {
+        Ok(file)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Whether `text` holds something shaped like a Swedish personnummer or samordningsnummer
+/// (YYMMDD-NNNN, YYYYMMDD-NNNN, with `-`, `+`, a space or nothing between): a date of birth
+/// (day + 60 for samordningsnummer) followed by four digits. Organisationsnummer do not match:
+/// their "month" is 20 or more.
+pub fn contains_personnummer(text: &str) -> bool {
+    // Maximal runs of digits, with their byte ranges.
+    let bytes = text.as_bytes();
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_digit() {
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            runs.push((start, i));
+        } else {
+            i += 1;
+        }
+    }
+    for (k, &(a, b)) in runs.iter().enumerate() {
+        let run = &text[a..b];
+        // Written together: YYMMDDNNNN or YYYYMMDDNNNN.
+        if (run.len() == 10 || run.len() == 12) && plausible_birth_date(&run[..run.len() - 4]) {
+            return true;
+        }
+        // Written apart: YYMMDD-NNNN, YYMMDD+NNNN, YYMMDD NNNN (and with a four-digit year).
+        if (run.len() == 6 || run.len() == 8)
+            && plausible_birth_date(run)
+            && let Some(&(c, d)) = runs.get(k + 1)
+            && c == b + 1
+            && matches!(bytes[b], b'-' | b'+' | b' ')
+            && d - c == 4
+        {
+            return true;
+        }
+    }
+    false
+}
+
+fn plausible_birth_date(d: &str) -> bool {
+    let d = if d.len() == 8 {
+        if !(d.starts_with("19") || d.starts_with("20")) {
+            return false;
+        }
+        &d[2..]
+    } else {
+        d
+    };
+    let month: u32 = d[2..4].parse().unwrap_or(0);
+    let day: u32 = d[4..6].parse().unwrap_or(0);
+    (1..=12).contains(&month) && ((1..=31).contains(&day) || (61..=91).contains(&day))
+}
+
+impl YearFile {
+    /// Every problem in the file, each with its path. A year whose figures do not add up is not a
+    /// problem here: that is data, and the checks in [`crate::finance`] report it.
+    pub fn validate(&self) -> Vec<Problem> {
+        let mut p = Vec::new();
+        if self.format != FORMAT {
+            p.push(Problem::new(
+                "format",
+                format!("Formatet ska vara {FORMAT}."),
+            ));
+        }
+        if !(2000..=2100).contains(&self.year) {
+            p.push(Problem::new("year", "Året ska vara mellan 2000 och 2100."));
+        }
+        let members = unique_keys(
+            &mut p,
+            "members",
+            self.members.iter().map(|m| m.key.as_str()),
+        );
+        let people = unique_keys(&mut p, "people", self.people.iter().map(|m| m.key.as_str()));
+        let insatser = unique_keys(
+            &mut p,
+            "insatser",
+            self.insatser.iter().map(|m| m.key.as_str()),
+        );
+        let mut orgnrs = BTreeSet::new();
+        for (i, m) in self.members.iter().enumerate() {
+            if m.name.trim().is_empty() {
+                p.push(Problem::new(format!("members[{i}].name"), "Namn saknas."));
+            }
+            if !orgnrs.insert(m.organisationsnummer.as_str()) {
+                p.push(Problem::new(
+                    format!("members[{i}].organisationsnummer"),
+                    "Organisationsnumret finns redan hos en annan medlem.",
+                ));
+            }
+            if m.kind != crate::MemberKind::Kommun && !m.population.is_empty() {
+                p.push(Problem::new(
+                    format!("members[{i}].population"),
+                    "Folkmängd anges bara för kommuner.",
+                ));
+            }
+        }
+        for (i, person) in self.people.iter().enumerate() {
+            if person.name.trim().is_empty() {
+                p.push(Problem::new(format!("people[{i}].name"), "Namn saknas."));
+            }
+        }
+        for (body, seats) in [
+            ("styrelse", &self.organisation.styrelse),
+            ("beredningsgrupp", &self.organisation.beredningsgrupp),
+        ] {
+            for (i, s) in seats.iter().enumerate() {
+                let at = format!("organisation.{body}[{i}]");
+                reference(
+                    &mut p,
+                    &format!("{at}.person"),
+                    &s.person,
+                    &people,
+                    "personen",
+                );
+                reference(
+                    &mut p,
+                    &format!("{at}.member"),
+                    &s.member,
+                    &members,
+                    "medlemmen",
+                );
+                dates_in_order(&mut p, &at, s.from, s.to);
+                if body == "beredningsgrupp" && s.position.is_some() {
+                    p.push(Problem::new(
+                        format!("{at}.position"),
+                        "Beredningsgruppen har inga ordförandeposter.",
+                    ));
+                }
+            }
+        }
+        for (i, s) in self.organisation.kansli.iter().enumerate() {
+            let at = format!("organisation.kansli[{i}]");
+            reference(
+                &mut p,
+                &format!("{at}.person"),
+                &s.person,
+                &people,
+                "personen",
+            );
+            dates_in_order(&mut p, &at, s.from, s.to);
+            if s.share_percent == 0 || s.share_percent > 100 {
+                p.push(Problem::new(
+                    format!("{at}.share_percent"),
+                    "Andelen av heltid ska vara 1–100 procent.",
+                ));
+            }
+        }
+        for (i, ins) in self.insatser.iter().enumerate() {
+            let at = format!("insatser[{i}]");
+            if ins.name.trim().is_empty() {
+                p.push(Problem::new(format!("{at}.name"), "Namn saknas."));
+            }
+            if let Some(m) = &ins.responsible_member {
+                reference(
+                    &mut p,
+                    &format!("{at}.responsible_member"),
+                    m,
+                    &members,
+                    "medlemmen",
+                );
+            }
+            if let (Some(f), Some(t)) = (ins.period_from, ins.period_to)
+                && t < f
+            {
+                p.push(Problem::new(
+                    format!("{at}.period_to"),
+                    "Perioden slutar före den börjar.",
+                ));
+            }
+            let goals = unique_keys(
+                &mut p,
+                &format!("{at}.goals"),
+                ins.goals.iter().map(|g| g.key.as_str()),
+            );
+            for (j, y) in ins.years.iter().enumerate() {
+                for (name, v) in [
+                    ("beviljat_ore", y.beviljat_ore),
+                    ("budget_ore", y.budget_ore),
+                    ("utfall_ore", y.utfall_ore),
+                ] {
+                    if v.is_some_and(|v| v < 0) {
+                        p.push(Problem::new(
+                            format!("{at}.years[{j}].{name}"),
+                            "Beloppet får inte vara negativt.",
+                        ));
+                    }
+                }
+            }
+            for (j, r) in ins.goal_results.iter().enumerate() {
+                reference(
+                    &mut p,
+                    &format!("{at}.goal_results[{j}].goal"),
+                    &r.goal,
+                    &goals,
+                    "målet",
+                );
+                personnummer(
+                    &mut p,
+                    &format!("{at}.goal_results[{j}].comment"),
+                    &r.comment,
+                );
+            }
+            for (j, c) in ins.coaches.iter().enumerate() {
+                if let Some(k) = &c.kommun {
+                    reference(
+                        &mut p,
+                        &format!("{at}.coaches[{j}].kommun"),
+                        k,
+                        &members,
+                        "kommunen",
+                    );
+                }
+            }
+            for (name, text) in [
+                ("description", &ins.description),
+                ("target_group", &ins.target_group),
+                ("performer", &ins.performer),
+            ] {
+                personnummer(&mut p, &format!("{at}.{name}"), text);
+            }
+        }
+        let mut report_keys = BTreeSet::new();
+        for (i, r) in self.coach_reports.iter().enumerate() {
+            let at = format!("coach_reports[{i}]");
+            reference(
+                &mut p,
+                &format!("{at}.insats"),
+                &r.insats,
+                &insatser,
+                "insatsen",
+            );
+            if let Some(k) = &r.kommun {
+                reference(&mut p, &format!("{at}.kommun"), k, &members, "kommunen");
+            }
+            if !report_keys.insert((r.insats.clone(), r.kommun.clone(), r.year, r.period)) {
+                p.push(Problem::new(
+                    at.clone(),
+                    "Det finns redan en rapport för samma insats, kommun och period.",
+                ));
+            }
+            if r.new_participants.total() > r.participants.total() {
+                p.push(Problem::new(
+                    format!("{at}.new_participants"),
+                    "Fler nya än deltagare totalt.",
+                ));
+            }
+            if r.ended.total().total() > r.participants.total() {
+                p.push(Problem::new(
+                    format!("{at}.ended"),
+                    "Fler avslutade än deltagare totalt.",
+                ));
+            }
+            for (name, text) in r.answers.texts() {
+                personnummer(&mut p, &format!("{at}.answers.{name}"), text);
+            }
+            if let Some(c) = &r.return_comment {
+                personnummer(&mut p, &format!("{at}.return_comment"), c);
+            }
+        }
+        let surveys = unique_keys(
+            &mut p,
+            "survey_definitions",
+            self.survey_definitions.iter().map(|s| s.key.as_str()),
+        );
+        for (i, s) in self.survey_results.iter().enumerate() {
+            let at = format!("survey_results[{i}]");
+            reference(
+                &mut p,
+                &format!("{at}.insats"),
+                &s.insats,
+                &insatser,
+                "insatsen",
+            );
+            let Some(def) = self.survey_definitions.iter().find(|d| d.key == s.survey) else {
+                reference(
+                    &mut p,
+                    &format!("{at}.survey"),
+                    &s.survey,
+                    &surveys,
+                    "enkäten",
+                );
+                continue;
+            };
+            for (j, a) in s.answers.iter().enumerate() {
+                if !def.questions.iter().any(|q| q.key == a.question) {
+                    p.push(Problem::new(
+                        format!("{at}.answers[{j}].question"),
+                        format!("Frågan {} finns inte i enkäten {}.", a.question, def.key),
+                    ));
+                }
+                if a.counts.len() != def.scale.len() {
+                    p.push(Problem::new(
+                        format!("{at}.answers[{j}].counts"),
+                        format!(
+                            "Det ska finnas {} antal, ett per svarsalternativ.",
+                            def.scale.len()
+                        ),
+                    ));
+                }
+            }
+        }
+        if let Some(acc) = &self.accounts {
+            let lines = unique_keys(
+                &mut p,
+                "accounts.resultat",
+                acc.resultat.iter().map(|l| l.key.as_str()),
+            );
+            let _ = lines;
+            for (i, l) in acc.resultat.iter().enumerate() {
+                let at = format!("accounts.resultat[{i}]");
+                if let Some(m) = &l.member {
+                    reference(&mut p, &format!("{at}.member"), m, &members, "medlemmen");
+                }
+                if let Some(k) = &l.insats {
+                    reference(&mut p, &format!("{at}.insats"), k, &insatser, "insatsen");
+                }
+                if l.class.is_some() && l.section != Section::Kostnad {
+                    p.push(Problem::new(
+                        format!("{at}.class"),
+                        "Bara kostnader klassas.",
+                    ));
+                }
+                if l.section == Section::Kostnad && l.class.is_none() {
+                    p.push(Problem::new(format!("{at}.class"), "Ange om kostnaden är individinriktad, strukturövergripande, administration eller ny verksamhet."));
+                }
+            }
+            unique_keys(
+                &mut p,
+                "accounts.fordringar",
+                acc.fordringar.iter().map(|l| l.key.as_str()),
+            );
+            unique_keys(
+                &mut p,
+                "accounts.kortfristiga_skulder",
+                acc.kortfristiga_skulder.iter().map(|l| l.key.as_str()),
+            );
+        }
+        if let Some(b) = &self.budget {
+            unique_keys(
+                &mut p,
+                "budget.lines",
+                b.lines.iter().map(|l| l.key.as_str()),
+            );
+            for (i, l) in b.lines.iter().enumerate() {
+                if let Some(m) = &l.member {
+                    reference(
+                        &mut p,
+                        &format!("budget.lines[{i}].member"),
+                        m,
+                        &members,
+                        "medlemmen",
+                    );
+                }
+                if let Some(k) = &l.insats {
+                    reference(
+                        &mut p,
+                        &format!("budget.lines[{i}].insats"),
+                        k,
+                        &insatser,
+                        "insatsen",
+                    );
+                }
+            }
+        }
+        let s = &self.settings;
+        for (name, v) in [
+            (
+                "socioekonomi_offentlig_forsorjning_ore",
+                s.socioekonomi_offentlig_forsorjning_ore,
+            ),
+            (
+                "socioekonomi_administration_ore",
+                s.socioekonomi_administration_ore,
+            ),
+            ("socioekonomi_skatt_ore", s.socioekonomi_skatt_ore),
+        ] {
+            if v < 0 {
+                p.push(Problem::new(
+                    format!("settings.{name}"),
+                    "Beloppet får inte vara negativt.",
+                ));
+            }
+        }
+        let brackets = &s.eget_kapital_brackets;
+        if brackets.is_empty() || brackets.last().is_some_and(|b| b.up_to_ore.is_some()) {
+            p.push(Problem::new(
+                "settings.eget_kapital_brackets",
+                "Sista intervallet ska sakna övre gräns.",
+            ));
+        }
+        if brackets
+            .windows(2)
+            .any(|w| match (w[0].up_to_ore, w[1].up_to_ore) {
+                (Some(a), Some(b)) => b <= a,
+                (None, _) => true,
+                _ => false,
+            })
+        {
+            p.push(Problem::new(
+                "settings.eget_kapital_brackets",
+                "Intervallens övre gränser ska öka.",
+            ));
+        }
+        for (key, text) in &self.texts {
+            if !TEXT_KEYS.contains(&key.as_str()) {
+                p.push(Problem::new(
+                    format!("texts.{key}"),
+                    format!("Okänd text. Kända texter: {}.", TEXT_KEYS.join(", ")),
+                ));
+            }
+            personnummer(&mut p, &format!("texts.{key}"), text);
+        }
+        let meetings = unique_keys(
+            &mut p,
+            "meetings",
+            self.meetings.iter().map(|m| m.key.as_str()),
+        );
+        let _ = meetings;
+        for (i, m) in self.meetings.iter().enumerate() {
+            let at = format!("meetings[{i}]");
+            for (role, key) in [
+                ("motesordforande", &m.motesordforande),
+                ("sekreterare", &m.sekreterare),
+            ] {
+                if let Some(k) = key {
+                    reference(&mut p, &format!("{at}.{role}"), k, &people, "personen");
+                }
+            }
+            for (j, k) in m.justerare.iter().enumerate() {
+                reference(
+                    &mut p,
+                    &format!("{at}.justerare[{j}]"),
+                    k,
+                    &people,
+                    "personen",
+                );
+            }
+            unique_keys(
+                &mut p,
+                &format!("{at}.items"),
+                m.items.iter().map(|it| it.number.as_str()),
+            );
+            for (j, it) in m.items.iter().enumerate() {
+                personnummer(&mut p, &format!("{at}.items[{j}].text"), &it.text);
+                if let Some(b) = &it.beslut {
+                    personnummer(&mut p, &format!("{at}.items[{j}].beslut"), b);
+                }
+            }
+        }
+        p
+    }
+}
+
+fn unique_keys<'a>(
+    p: &mut Vec<Problem>,
+    at: &str,
+    keys: impl Iterator<Item = &'a str>,
+) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    for (i, k) in keys.enumerate() {
+        if k.trim().is_empty() {
+            p.push(Problem::new(format!("{at}[{i}].key"), "Nyckel saknas."));
+        } else if !seen.insert(k.to_owned()) {
+            p.push(Problem::new(
+                format!("{at}[{i}].key"),
+                format!("Nyckeln {k} används redan."),
+            ));
+        }
+    }
+    seen
+}
+
+fn reference(p: &mut Vec<Problem>, at: &str, key: &str, known: &BTreeSet<String>, what: &str) {
+    if !known.contains(key) {
+        p.push(Problem::new(
+            at,
+            format!("Okänd referens: {what} {key} finns inte i filen."),
+        ));
+    }
+}
+
+fn dates_in_order(p: &mut Vec<Problem>, at: &str, from: Option<NaiveDate>, to: Option<NaiveDate>) {
+    if let (Some(f), Some(t)) = (from, to)
+        && t < f
+    {
+        p.push(Problem::new(
+            format!("{at}.to"),
+            "T.o.m.-datumet ligger före fr.o.m.-datumet.",
+        ));
+    }
+}
+
+fn personnummer(p: &mut Vec<Problem>, at: &str, text: &str) {
+    if contains_personnummer(text) {
+        p.push(Problem::new(
+            at,
+            "Texten ser ut att innehålla ett personnummer. Finsam sparar inga uppgifter om enskilda deltagare: ta bort numret.",
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn personnummer_are_found_in_every_common_shape() {
+        for t in [
+            "Deltagaren 850709-1234 fick jobb",
+            "850709+1234",
+            "198507091234",
+            "19850709-1234 slutade",
+            "se 850709 1234",
+            "samordningsnummer 850769-1234",
+        ] {
+            assert!(contains_personnummer(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn ordinary_numbers_are_not_personnummer() {
+        for t in [
+            "212000-0530",
+            "Eksjö kommun, org.nr 212000-0621",
+            "Budget 8 036 000 kr",
+            "Telefon 0381-123 45",
+            "Möte 2024-02-23 kl 10",
+            "12345678901234",
+            "ref 116553SE",
+            "851309-1234",
+        ] {
+            assert!(!contains_personnummer(t), "{t}");
+        }
+    }
+
+    fn minimal() -> YearFile {
+        serde_json::from_str(r#"{"format": "finsam-year/1", "year": 2024}"#).unwrap()
+    }
+
+    #[test]
+    fn a_minimal_file_is_valid_and_defaults_apply() {
+        let f = minimal();
+        assert!(f.validate().is_empty());
+        assert_eq!(f.settings.socioekonomi_skatt_ore, 570_000);
+        assert_eq!(f.settings.eget_kapital_brackets.len(), 3);
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_its_path() {
+        let json = br#"{
+            "format": "finsam-year/1", "year": 2024,
+            "members": [{"key": "eksjo", "name": "Eksjo kommun", "kind": "kommun", "organisationsnummer": "212000-0621"}],
+            "people": [{"key": "anna", "name": "Anna"}],
+            "organisation": {"styrelse": [
+                {"person": "anna", "member": "nassjo", "seat": "ordinarie", "from": "2024-06-01", "to": "2024-01-01"}
+            ]},
+            "insatser": [{"key": "se", "name": "SE", "kind": "individinriktad", "description": "Deltagare 850709-1234"}],
+            "coach_reports": [{"insats": "okand", "year": 2024, "period": "helar", "status": "draft"}]
+        }"#;
+        let problems = parse(json).unwrap_err();
+        let paths: Vec<_> = problems.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "organisation.styrelse[0].member",
+                "organisation.styrelse[0].to",
+                "insatser[0].description",
+                "coach_reports[0].insats"
+            ]
+        );
+        assert!(problems[2].message.contains("personnummer"));
+    }
+
+    #[test]
+    fn wrong_types_and_negative_counts_name_the_field() {
+        let json = br#"{"format": "finsam-year/1", "year": 2024, "insatser": [{"key": "se", "name": "SE", "kind": "individinriktad"}],
+            "coach_reports": [{"insats": "se", "year": 2024, "period": "helar", "status": "draft", "participants": {"kvinnor": -3}}]}"#;
+        let problems = parse(json).unwrap_err();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].path, "coach_reports[0].participants.kvinnor");
+        let json = br#"{"format": "finsam-year/1", "year": "2024"}"#;
+        assert_eq!(parse(json).unwrap_err()[0].path, "year");
+        let json = br#"{"format": "finsam-year/1", "year": 2024, "members": [{"key": "x", "name": "X", "kind": "kommun", "organisationsnummer": "212000-0531"}]}"#;
+        let p = parse(json).unwrap_err();
+        assert_eq!(p[0].path, "members[0].organisationsnummer");
+        assert!(p[0].message.contains("kontrollsiffra"), "{}", p[0].message);
+    }
+
+    #[test]
+    fn seats_answer_who_sat_when_and_who_changed() {
+        let s = Seat {
+            person: "a".into(),
+            member: "m".into(),
+            seat: SeatKind::Ersattare,
+            position: None,
+            from: NaiveDate::from_ymd_opt(2024, 12, 1),
+            to: None,
+        };
+        assert!(s.holds_on(NaiveDate::from_ymd_opt(2024, 12, 31).unwrap()));
+        assert!(!s.holds_on(NaiveDate::from_ymd_opt(2024, 11, 30).unwrap()));
+        assert!(s.changed_during(2024) && !s.changed_during(2025));
+    }
+}
