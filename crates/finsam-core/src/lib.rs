@@ -15,6 +15,7 @@ pub mod member;
 pub mod money;
 pub mod password;
 pub mod role;
+pub mod slug;
 pub mod time;
 pub mod yearfile;
 

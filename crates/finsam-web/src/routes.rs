@@ -141,6 +141,18 @@ fn build() -> Routes {
         Tenant(ViewAuditLog),
         api::audit::list,
     )
+    .add(
+        Method::POST,
+        "/api/v1/t/{slug}/import",
+        Tenant(Manage),
+        post(api::yearfile::import)
+            .layer(DefaultBodyLimit::max(api::yearfile::MAX_YEAR_FILE_BYTES)),
+    )
+    .get(
+        "/api/v1/t/{slug}/export",
+        Tenant(ReadAll),
+        api::yearfile::export,
+    )
     // API: the platform
     .get("/api/v1/admin/tenants", PlatformAdmin, api::admin::tenants)
     .post(

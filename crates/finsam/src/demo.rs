@@ -9,8 +9,8 @@ use finsam_db::repo::{accounts, insatser, members, memberships, tenants};
 struct DemoTenant {
     slug: &'static str,
     name: &'static str,
-    /// (name, organisationsnummer)
-    kommuner: &'static [(&'static str, &'static str)],
+    /// (key, name, organisationsnummer)
+    kommuner: &'static [(&'static str, &'static str, &'static str)],
     /// (name, kind) of two insatser; the coach is attached to the first.
     insatser: [(&'static str, &'static str); 2],
 }
@@ -24,10 +24,10 @@ const TENANTS: [DemoTenant; 3] = [
         slug: "sodra-vatterbygden",
         name: "Samordningsförbundet Södra Vätterbygden",
         kommuner: &[
-            ("Habo kommun", "212000-0522"),
-            ("Jönköpings kommun", "212000-0530"),
-            ("Mullsjö kommun", "212000-0514"),
-            ("Vaggeryds kommun", "212000-0506"),
+            ("habo", "Habo kommun", "212000-0522"),
+            ("jonkoping", "Jönköpings kommun", "212000-0530"),
+            ("mullsjo", "Mullsjö kommun", "212000-0514"),
+            ("vaggeryd", "Vaggeryds kommun", "212000-0506"),
         ],
         insatser: [
             ("Enter", "individinriktad"),
@@ -38,12 +38,12 @@ const TENANTS: [DemoTenant; 3] = [
         slug: "hoglandet",
         name: "Höglandets samordningsförbund",
         kommuner: &[
-            ("Aneby kommun", "212000-0548"),
-            ("Eksjö kommun", "212000-0621"),
-            ("Nässjö kommun", "212000-0597"),
-            ("Sävsjö kommun", "212000-0571"),
-            ("Tranås kommun", "212000-0605"),
-            ("Vetlanda kommun", "212000-0613"),
+            ("aneby", "Aneby kommun", "212000-0548"),
+            ("eksjo", "Eksjö kommun", "212000-0621"),
+            ("nassjo", "Nässjö kommun", "212000-0597"),
+            ("savsjo", "Sävsjö kommun", "212000-0571"),
+            ("tranas", "Tranås kommun", "212000-0605"),
+            ("vetlanda", "Vetlanda kommun", "212000-0613"),
         ],
         insatser: [
             ("SE-Höglandet", "individinriktad"),
@@ -54,9 +54,9 @@ const TENANTS: [DemoTenant; 3] = [
         slug: "finnveden",
         name: "Finnvedens samordningsförbund",
         kommuner: &[
-            ("Gislaveds kommun", "212000-0589"),
-            ("Gnosjö kommun", "212000-0555"),
-            ("Värnamo kommun", "212000-0563"),
+            ("gislaved", "Gislaveds kommun", "212000-0589"),
+            ("gnosjo", "Gnosjö kommun", "212000-0555"),
+            ("varnamo", "Värnamo kommun", "212000-0563"),
         ],
         insatser: [
             ("NOVA", "individinriktad"),
@@ -122,20 +122,30 @@ pub async fn load(db: &finsam_db::Conn, password: &str) -> anyhow::Result<bool> 
             } else {
                 MemberKind::Arbetsformedlingen
             };
-            members::create(&txn, tenant.id, name, kind, &OrgNr::parse(nr)?).await?;
+            members::create(
+                &txn,
+                tenant.id,
+                &finsam_core::slug::key(name),
+                name,
+                kind,
+                &OrgNr::parse(nr)?,
+            )
+            .await?;
         }
         members::create(
             &txn,
             tenant.id,
+            "region",
             REGION.0,
             MemberKind::Region,
             &OrgNr::parse(REGION.1)?,
         )
         .await?;
-        for (name, nr) in t.kommuner {
+        for (key, name, nr) in t.kommuner {
             members::create(
                 &txn,
                 tenant.id,
+                key,
                 name,
                 MemberKind::Kommun,
                 &OrgNr::parse(nr)?,
@@ -144,7 +154,11 @@ pub async fn load(db: &finsam_db::Conn, password: &str) -> anyhow::Result<bool> 
         }
         let mut insats_ids = Vec::new();
         for (name, kind) in t.insatser {
-            insats_ids.push(insatser::create(&txn, tenant.id, name, kind).await?.id);
+            insats_ids.push(
+                insatser::create(&txn, tenant.id, &finsam_core::slug::key(name), name, kind)
+                    .await?
+                    .id,
+            );
         }
         for (prefix, role) in [
             ("kansli", Role::Kansli),
@@ -191,4 +205,27 @@ pub async fn load(db: &finsam_db::Conn, password: &str) -> anyhow::Result<bool> 
     .await?;
     txn.commit().await.context("commit")?;
     Ok(true)
+}
+
+/// Imports a year file in one transaction, with an audit row (no actor: the command line).
+pub async fn import_year(
+    db: &finsam_db::Conn,
+    tenant_id: i64,
+    file: &finsam_core::yearfile::YearFile,
+) -> anyhow::Result<finsam_db::repo::yearfile::ImportSummary> {
+    let txn = db.begin().await.context("begin")?;
+    let summary = finsam_db::repo::yearfile::import(&txn, tenant_id, file).await?;
+    finsam_db::repo::audit::record(
+        &txn,
+        finsam_db::repo::audit::NewEvent {
+            tenant_id: Some(tenant_id),
+            actor_account_id: None,
+            action: finsam_db::repo::audit::action::YEAR_IMPORTED,
+            detail: serde_json::json!({ "year": file.year, "via": "finsam import" }),
+            client_addr: None,
+        },
+    )
+    .await?;
+    txn.commit().await.context("commit")?;
+    Ok(summary)
 }

@@ -25,6 +25,21 @@ enum Command {
     Worker,
     /// Run the database migrations and exit.
     Migrate,
+    /// Import a year file into a förbund (all or nothing; the same file twice changes nothing).
+    Import {
+        #[arg(long)]
+        tenant: String,
+        file: std::path::PathBuf,
+    },
+    /// Export a förbund's year as a year file (to standard output, or --out FILE).
+    Export {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        year: i32,
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
     /// Create a platform admin (the password is read from standard input).
     CreateAdmin {
         #[arg(long)]
@@ -75,6 +90,8 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::CreateAdmin { email, name } => create_admin(&cfg, &email, &name).await,
+        Command::Import { tenant, file } => import(&cfg, &tenant, &file).await,
+        Command::Export { tenant, year, out } => export(&cfg, &tenant, year, out.as_deref()).await,
     }
 }
 
@@ -153,5 +170,64 @@ async fn create_admin(cfg: &config::Config, email: &str, name: &str) -> anyhow::
         .await
         .context("creating the account")?;
     println!("Plattformsadministratören {email} är skapad.");
+    Ok(())
+}
+
+async fn tenant_id(db: &finsam_db::Conn, slug: &str) -> anyhow::Result<i64> {
+    Ok(finsam_db::repo::tenants::by_slug(db, slug)
+        .await?
+        .with_context(|| format!("no förbund with the slug {slug}"))?
+        .id)
+}
+
+async fn import(cfg: &config::Config, slug: &str, path: &std::path::Path) -> anyhow::Result<()> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let file = match finsam_core::yearfile::parse(&bytes) {
+        Ok(f) => f,
+        Err(problems) => {
+            eprintln!(
+                "{} har {} fel och lästes inte in:",
+                path.display(),
+                problems.len()
+            );
+            for p in problems {
+                eprintln!(
+                    "  {}: {}",
+                    if p.path.is_empty() {
+                        "(filen)"
+                    } else {
+                        &p.path
+                    },
+                    p.message
+                );
+            }
+            std::process::exit(1);
+        }
+    };
+    let db = app::open_database(cfg).await?;
+    let tenant = tenant_id(&db, slug).await?;
+    let summary = finsam::demo::import_year(&db, tenant, &file).await?;
+    println!(
+        "{} inläst i {slug} för {}: {summary:?}",
+        path.display(),
+        file.year
+    );
+    Ok(())
+}
+
+async fn export(
+    cfg: &config::Config,
+    slug: &str,
+    year: i32,
+    out: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    let db = app::open_database(cfg).await?;
+    let tenant = tenant_id(&db, slug).await?;
+    let file = finsam_db::repo::yearfile::export(&db, tenant, year).await?;
+    let json = serde_json::to_string_pretty(&file)? + "\n";
+    match out {
+        Some(p) => std::fs::write(p, json).with_context(|| format!("writing {}", p.display()))?,
+        None => print!("{json}"),
+    }
     Ok(())
 }

@@ -11,6 +11,9 @@ pub struct Model {
     pub name: String,
     pub kind: String,
     pub created_at: DateTimeUtc,
+    pub key: Option<String>,
+    pub position: i32,
+    pub data: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

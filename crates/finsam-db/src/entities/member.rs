@@ -12,6 +12,9 @@ pub struct Model {
     pub kind: String,
     pub orgnr: String,
     pub created_at: DateTimeUtc,
+    pub key: Option<String>,
+    pub position: i32,
+    pub data: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,11 +2,19 @@
 
 pub mod account;
 pub mod audit_event;
+pub mod coach_report;
 pub mod insats;
 pub mod insats_coach;
+pub mod meeting;
 pub mod member;
 pub mod membership;
 pub mod one_time_token;
 pub mod outbox_message;
+pub mod person;
+pub mod seat;
 pub mod session;
+pub mod staff;
+pub mod survey_definition;
+pub mod survey_result;
 pub mod tenant;
+pub mod year_data;

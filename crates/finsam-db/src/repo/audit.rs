@@ -25,6 +25,7 @@ pub mod action {
     pub const TENANT_CREATED: &str = "tenant_created";
     pub const ACCOUNT_DISABLED: &str = "account_disabled";
     pub const ACCOUNT_ENABLED: &str = "account_enabled";
+    pub const YEAR_IMPORTED: &str = "year_imported";
 }
 
 pub struct NewEvent<'a> {

@@ -35,7 +35,10 @@ pub async fn list<C: ConnectionTrait>(
             .collect();
         q = q.filter(insats::Column::Id.is_in(ids));
     }
-    Ok(q.order_by_asc(insats::Column::Name).all(db).await?)
+    Ok(q.order_by_asc(insats::Column::Position)
+        .order_by_asc(insats::Column::Id)
+        .all(db)
+        .await?)
 }
 
 pub async fn get<C: ConnectionTrait>(
@@ -77,6 +80,7 @@ pub async fn is_attached<C: ConnectionTrait>(
 pub async fn create<C: ConnectionTrait>(
     db: &C,
     tenant_id: i64,
+    key: &str,
     name: &str,
     kind: &str,
 ) -> Result<Insats> {
@@ -85,6 +89,7 @@ pub async fn create<C: ConnectionTrait>(
         name: Set(name.to_owned()),
         kind: Set(kind.to_owned()),
         created_at: Set(Utc::now()),
+        key: Set(Some(key.to_owned())),
         ..Default::default()
     };
     Ok(row.insert(db).await?)
@@ -98,6 +103,9 @@ pub async fn attach_coach<C: ConnectionTrait>(
     insats_id: i64,
     account_id: i64,
 ) -> Result<()> {
+    if is_attached(db, tenant_id, insats_id, account_id).await? {
+        return Ok(());
+    }
     let row = insats_coach::ActiveModel {
         tenant_id: Set(tenant_id),
         insats_id: Set(insats_id),

@@ -32,6 +32,7 @@ pub async fn get<C: ConnectionTrait>(db: &C, tenant_id: i64, id: i64) -> Result<
 pub async fn create<C: ConnectionTrait>(
     db: &C,
     tenant_id: i64,
+    key: &str,
     name: &str,
     kind: MemberKind,
     orgnr: &OrgNr,
@@ -42,6 +43,7 @@ pub async fn create<C: ConnectionTrait>(
         kind: Set(kind.as_str().to_owned()),
         orgnr: Set(orgnr.as_str().to_owned()),
         created_at: Set(Utc::now()),
+        key: Set(Some(key.to_owned())),
         ..Default::default()
     };
     Ok(row.insert(db).await?)

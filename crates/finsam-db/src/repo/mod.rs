@@ -9,3 +9,4 @@ pub mod outbox;
 pub mod sessions;
 pub mod tenants;
 pub mod tokens;
+pub mod yearfile;

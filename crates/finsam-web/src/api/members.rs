@@ -15,15 +15,24 @@ pub struct MemberOut {
     pub kind: String,
     /// NNNNNN-NNNN.
     pub organisationsnummer: String,
+    /// Where documents are sent.
+    pub registrator_emails: Vec<String>,
 }
 
 impl From<members::Member> for MemberOut {
     fn from(m: members::Member) -> Self {
+        let registrator_emails = m
+            .data
+            .as_deref()
+            .and_then(|d| serde_json::from_str::<finsam_core::yearfile::Member>(d).ok())
+            .map(|d| d.registrator_emails.into_iter().map(String::from).collect())
+            .unwrap_or_default();
         Self {
             id: m.id,
             name: m.name,
             kind: m.kind,
             organisationsnummer: m.orgnr,
+            registrator_emails,
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod health;
 pub mod insatser;
 pub mod members;
 pub mod people;
+pub mod yearfile;
 
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -21,6 +22,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         people::list, people::grant, people::revoke,
         insatser::list, insatser::get,
         audit::list,
+        yearfile::import, yearfile::export,
         admin::tenants, admin::create_tenant, admin::invite, admin::accounts,
         health::healthz, health::readyz,
     ),

@@ -311,6 +311,7 @@ fn action_label(a: &str) -> &str {
         TENANT_CREATED => "Förbund skapat",
         ACCOUNT_DISABLED => "Konto inaktiverat",
         ACCOUNT_ENABLED => "Konto aktiverat",
+        YEAR_IMPORTED => "Årsfil inläst",
         other => other,
     }
 }

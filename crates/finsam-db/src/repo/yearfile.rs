@@ -1,0 +1,565 @@
+//! Import and export of the year file (`finsam_core::yearfile`).
+//!
+//! [`import`] writes a validated file into a tenant; the caller runs it inside one transaction, so a
+//! file goes in whole or not at all. Records are matched by their keys (members also by
+//! organisationsnummer, insatser also by name, so rows made by hand or under another key are adopted), so
+//! importing the same file twice changes nothing. What a file holds replaces what is stored for it;
+//! what a file leaves out is left alone, except that a year file is authoritative for its year's
+//! settings. [`export`] reads the same shape back.
+
+use crate::Result;
+use crate::entities::{
+    account, coach_report, insats, meeting, member, person, seat, staff, survey_definition,
+    survey_result, year_data,
+};
+use chrono::{Datelike, NaiveDate, Utc};
+use finsam_core::yearfile::{self, YearFile};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    sea_query::Expr,
+};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+fn to_json<T: Serialize>(v: &T) -> String {
+    serde_json::to_string(v).expect("year-file types always serialise")
+}
+
+fn from_json<T: DeserializeOwned>(s: &str, what: &str) -> Result<T> {
+    serde_json::from_str(s).map_err(|e| {
+        crate::DbError::Db(sea_orm::DbErr::Custom(format!(
+            "stored {what} is unreadable: {e}"
+        )))
+    })
+}
+
+/// What an import wrote, for the answer to the kansli.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportSummary {
+    pub members: usize,
+    pub people: usize,
+    pub seats: usize,
+    pub insatser: usize,
+    pub coach_reports: usize,
+    pub survey_results: usize,
+    pub meetings: usize,
+    pub accounts: bool,
+    pub budget: bool,
+    pub texts: usize,
+}
+
+const KIND_ACCOUNTS: &str = "accounts";
+const KIND_BUDGET: &str = "budget";
+const KIND_SETTINGS: &str = "settings";
+const KIND_TEXTS: &str = "texts";
+
+pub async fn import<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    file: &YearFile,
+) -> Result<ImportSummary> {
+    let mut summary = ImportSummary::default();
+
+    for (pos, m) in file.members.iter().enumerate() {
+        let existing = match member::Entity::find()
+            .filter(member::Column::TenantId.eq(tenant_id))
+            .filter(member::Column::Key.eq(&m.key))
+            .one(db)
+            .await?
+        {
+            Some(row) => Some(row),
+            None => {
+                member::Entity::find()
+                    .filter(member::Column::TenantId.eq(tenant_id))
+                    .filter(member::Column::Orgnr.eq(m.organisationsnummer.as_str()))
+                    .one(db)
+                    .await?
+            }
+        };
+        let mut row = match existing {
+            Some(r) => r.into(),
+            None => member::ActiveModel {
+                tenant_id: Set(tenant_id),
+                created_at: Set(Utc::now()),
+                ..Default::default()
+            },
+        };
+        row.key = Set(Some(m.key.clone()));
+        row.name = Set(m.name.clone());
+        row.kind = Set(m.kind.as_str().to_owned());
+        row.orgnr = Set(m.organisationsnummer.as_str().to_owned());
+        row.position = Set(pos as i32);
+        row.data = Set(Some(to_json(m)));
+        row.save(db).await?;
+        summary.members += 1;
+    }
+
+    for (pos, p) in file.people.iter().enumerate() {
+        let existing = person::Entity::find()
+            .filter(person::Column::TenantId.eq(tenant_id))
+            .filter(person::Column::Key.eq(&p.key))
+            .one(db)
+            .await?;
+        let mut row = match existing {
+            Some(r) => r.into(),
+            None => person::ActiveModel {
+                tenant_id: Set(tenant_id),
+                key: Set(p.key.clone()),
+                ..Default::default()
+            },
+        };
+        row.name = Set(p.name.clone());
+        row.email = Set(p.email.as_ref().map(|e| e.as_str().to_owned()));
+        row.position = Set(pos as i32);
+        row.data = Set(to_json(p));
+        row.save(db).await?;
+        summary.people += 1;
+    }
+
+    for (body, seats) in [
+        ("styrelse", &file.organisation.styrelse),
+        ("beredningsgrupp", &file.organisation.beredningsgrupp),
+    ] {
+        if seats.is_empty() {
+            continue;
+        }
+        seat::Entity::delete_many()
+            .filter(seat::Column::TenantId.eq(tenant_id))
+            .filter(seat::Column::Body.eq(body))
+            .exec(db)
+            .await?;
+        for (pos, s) in seats.iter().enumerate() {
+            seat::ActiveModel {
+                tenant_id: Set(tenant_id),
+                body: Set(body.to_owned()),
+                person_key: Set(s.person.clone()),
+                member_key: Set(s.member.clone()),
+                from_date: Set(s.from),
+                to_date: Set(s.to),
+                position: Set(pos as i32),
+                data: Set(to_json(s)),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?;
+            summary.seats += 1;
+        }
+    }
+    if !file.organisation.kansli.is_empty() {
+        staff::Entity::delete_many()
+            .filter(staff::Column::TenantId.eq(tenant_id))
+            .exec(db)
+            .await?;
+        for (pos, s) in file.organisation.kansli.iter().enumerate() {
+            staff::ActiveModel {
+                tenant_id: Set(tenant_id),
+                person_key: Set(s.person.clone()),
+                position: Set(pos as i32),
+                data: Set(to_json(s)),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?;
+        }
+    }
+
+    for (pos, ins) in file.insatser.iter().enumerate() {
+        let existing = match insats::Entity::find()
+            .filter(insats::Column::TenantId.eq(tenant_id))
+            .filter(insats::Column::Key.eq(&ins.key))
+            .one(db)
+            .await?
+        {
+            Some(r) => Some(r),
+            None => {
+                insats::Entity::find()
+                    .filter(insats::Column::TenantId.eq(tenant_id))
+                    .filter(insats::Column::Name.eq(&ins.name))
+                    .one(db)
+                    .await?
+            }
+        };
+        let mut row = match existing {
+            Some(r) => r.into(),
+            None => insats::ActiveModel {
+                tenant_id: Set(tenant_id),
+                created_at: Set(Utc::now()),
+                ..Default::default()
+            },
+        };
+        row.key = Set(Some(ins.key.clone()));
+        row.name = Set(ins.name.clone());
+        row.kind = Set(ins.kind.as_str().to_owned());
+        row.position = Set(pos as i32);
+        row.data = Set(Some(to_json(ins)));
+        let saved = row.save(db).await?;
+        let insats_id = saved.id.unwrap();
+        // Coaches with an account are attached at once; the others when their account is made.
+        for c in &ins.coaches {
+            if let Some(a) = account::Entity::find()
+                .filter(account::Column::Email.eq(c.email.as_str()))
+                .one(db)
+                .await?
+            {
+                super::insatser::attach_coach(db, tenant_id, insats_id, a.id).await?;
+            }
+        }
+        summary.insatser += 1;
+    }
+
+    for (pos, d) in file.survey_definitions.iter().enumerate() {
+        let existing = survey_definition::Entity::find()
+            .filter(survey_definition::Column::TenantId.eq(tenant_id))
+            .filter(survey_definition::Column::Key.eq(&d.key))
+            .one(db)
+            .await?;
+        let mut row = match existing {
+            Some(r) => r.into(),
+            None => survey_definition::ActiveModel {
+                tenant_id: Set(tenant_id),
+                key: Set(d.key.clone()),
+                ..Default::default()
+            },
+        };
+        row.position = Set(pos as i32);
+        row.data = Set(to_json(d));
+        row.save(db).await?;
+    }
+
+    for (pos, r) in file.coach_reports.iter().enumerate() {
+        let scope = r.kommun.clone().unwrap_or_default();
+        let period = period_str(r.period);
+        let existing = coach_report::Entity::find()
+            .filter(coach_report::Column::TenantId.eq(tenant_id))
+            .filter(coach_report::Column::InsatsKey.eq(&r.insats))
+            .filter(coach_report::Column::Scope.eq(&scope))
+            .filter(coach_report::Column::Year.eq(r.year))
+            .filter(coach_report::Column::Period.eq(period))
+            .one(db)
+            .await?;
+        let mut row = match existing {
+            Some(x) => x.into(),
+            None => coach_report::ActiveModel {
+                tenant_id: Set(tenant_id),
+                insats_key: Set(r.insats.clone()),
+                scope: Set(scope),
+                year: Set(r.year),
+                period: Set(period.to_owned()),
+                ..Default::default()
+            },
+        };
+        row.status = Set(status_str(r.status).to_owned());
+        row.position = Set(pos as i32);
+        row.data = Set(to_json(r));
+        row.save(db).await?;
+        summary.coach_reports += 1;
+    }
+
+    for (pos, r) in file.survey_results.iter().enumerate() {
+        let existing = survey_result::Entity::find()
+            .filter(survey_result::Column::TenantId.eq(tenant_id))
+            .filter(survey_result::Column::InsatsKey.eq(&r.insats))
+            .filter(survey_result::Column::Year.eq(r.year))
+            .filter(survey_result::Column::SurveyKey.eq(&r.survey))
+            .one(db)
+            .await?;
+        let mut row = match existing {
+            Some(x) => x.into(),
+            None => survey_result::ActiveModel {
+                tenant_id: Set(tenant_id),
+                insats_key: Set(r.insats.clone()),
+                year: Set(r.year),
+                survey_key: Set(r.survey.clone()),
+                ..Default::default()
+            },
+        };
+        row.position = Set(pos as i32);
+        row.data = Set(to_json(r));
+        row.save(db).await?;
+        summary.survey_results += 1;
+    }
+
+    if let Some(a) = &file.accounts {
+        put_year_data(db, tenant_id, file.year, KIND_ACCOUNTS, to_json(a)).await?;
+        summary.accounts = true;
+    }
+    if let Some(b) = &file.budget {
+        put_year_data(db, tenant_id, file.year, KIND_BUDGET, to_json(b)).await?;
+        summary.budget = true;
+    }
+    put_year_data(
+        db,
+        tenant_id,
+        file.year,
+        KIND_SETTINGS,
+        to_json(&file.settings),
+    )
+    .await?;
+    if !file.texts.is_empty() {
+        let mut texts = get_year_data::<std::collections::BTreeMap<String, String>>(
+            db, tenant_id, file.year, KIND_TEXTS,
+        )
+        .await?
+        .unwrap_or_default();
+        for (k, v) in &file.texts {
+            texts.insert(k.clone(), v.clone());
+        }
+        summary.texts = file.texts.len();
+        put_year_data(db, tenant_id, file.year, KIND_TEXTS, to_json(&texts)).await?;
+    }
+
+    for (pos, m) in file.meetings.iter().enumerate() {
+        let existing = meeting::Entity::find()
+            .filter(meeting::Column::TenantId.eq(tenant_id))
+            .filter(meeting::Column::Key.eq(&m.key))
+            .one(db)
+            .await?;
+        let mut row = match existing {
+            Some(x) => x.into(),
+            None => meeting::ActiveModel {
+                tenant_id: Set(tenant_id),
+                key: Set(m.key.clone()),
+                ..Default::default()
+            },
+        };
+        row.meeting_date = Set(m.date);
+        row.kind = Set(match m.kind {
+            yearfile::MeetingKind::Medlemssamrad => "medlemssamrad".into(),
+            yearfile::MeetingKind::Styrelsemote => "styrelsemote".into(),
+        });
+        row.position = Set(pos as i32);
+        row.data = Set(to_json(m));
+        row.save(db).await?;
+        summary.meetings += 1;
+    }
+    Ok(summary)
+}
+
+pub fn period_str(p: yearfile::ReportPeriod) -> &'static str {
+    match p {
+        yearfile::ReportPeriod::Delar => "delar",
+        yearfile::ReportPeriod::Helar => "helar",
+    }
+}
+
+pub fn status_str(s: yearfile::ReportStatus) -> &'static str {
+    match s {
+        yearfile::ReportStatus::Draft => "draft",
+        yearfile::ReportStatus::Submitted => "submitted",
+        yearfile::ReportStatus::Returned => "returned",
+        yearfile::ReportStatus::Approved => "approved",
+    }
+}
+
+async fn put_year_data<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    year: i32,
+    kind: &str,
+    data: String,
+) -> Result<()> {
+    let updated = year_data::Entity::update_many()
+        .col_expr(year_data::Column::Data, Expr::value(data.clone()))
+        .filter(year_data::Column::TenantId.eq(tenant_id))
+        .filter(year_data::Column::Year.eq(year))
+        .filter(year_data::Column::Kind.eq(kind))
+        .exec(db)
+        .await?;
+    if updated.rows_affected == 0 {
+        year_data::ActiveModel {
+            tenant_id: Set(tenant_id),
+            year: Set(year),
+            kind: Set(kind.to_owned()),
+            position: Set(0),
+            data: Set(data),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn get_year_data<T: DeserializeOwned>(
+    db: &impl ConnectionTrait,
+    tenant_id: i64,
+    year: i32,
+    kind: &str,
+) -> Result<Option<T>> {
+    let row = year_data::Entity::find()
+        .filter(year_data::Column::TenantId.eq(tenant_id))
+        .filter(year_data::Column::Year.eq(year))
+        .filter(year_data::Column::Kind.eq(kind))
+        .one(db)
+        .await?;
+    row.map(|r| from_json(&r.data, kind)).transpose()
+}
+
+/// The tenant's year as a year file.
+pub async fn export<C: ConnectionTrait>(db: &C, tenant_id: i64, year: i32) -> Result<YearFile> {
+    let members = member::Entity::find()
+        .filter(member::Column::TenantId.eq(tenant_id))
+        .order_by_asc(member::Column::Position)
+        .order_by_asc(member::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| match &m.data {
+            Some(d) => from_json(d, "member"),
+            None => Ok(member_from_columns(&m)),
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let people = person::Entity::find()
+        .filter(person::Column::TenantId.eq(tenant_id))
+        .order_by_asc(person::Column::Position)
+        .order_by_asc(person::Column::Id)
+        .all(db)
+        .await?
+        .iter()
+        .map(|p| from_json(&p.data, "person"))
+        .collect::<Result<Vec<_>>>()?;
+    let mut organisation = yearfile::Organisation::default();
+    for (body, out) in [
+        ("styrelse", &mut organisation.styrelse),
+        ("beredningsgrupp", &mut organisation.beredningsgrupp),
+    ] {
+        for s in seat::Entity::find()
+            .filter(seat::Column::TenantId.eq(tenant_id))
+            .filter(seat::Column::Body.eq(body))
+            .order_by_asc(seat::Column::Position)
+            .all(db)
+            .await?
+        {
+            out.push(from_json(&s.data, "seat")?);
+        }
+    }
+    for s in staff::Entity::find()
+        .filter(staff::Column::TenantId.eq(tenant_id))
+        .order_by_asc(staff::Column::Position)
+        .all(db)
+        .await?
+    {
+        organisation.kansli.push(from_json(&s.data, "staff")?);
+    }
+    let insatser = insats::Entity::find()
+        .filter(insats::Column::TenantId.eq(tenant_id))
+        .order_by_asc(insats::Column::Position)
+        .order_by_asc(insats::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|i| match &i.data {
+            Some(d) => from_json(d, "insats"),
+            None => Ok(insats_from_columns(&i)),
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let coach_reports = coach_report::Entity::find()
+        .filter(coach_report::Column::TenantId.eq(tenant_id))
+        .filter(coach_report::Column::Year.eq(year))
+        .order_by_asc(coach_report::Column::Position)
+        .order_by_asc(coach_report::Column::Id)
+        .all(db)
+        .await?
+        .iter()
+        .map(|r| from_json(&r.data, "coach report"))
+        .collect::<Result<Vec<_>>>()?;
+    let survey_definitions = survey_definition::Entity::find()
+        .filter(survey_definition::Column::TenantId.eq(tenant_id))
+        .order_by_asc(survey_definition::Column::Position)
+        .all(db)
+        .await?
+        .iter()
+        .map(|r| from_json(&r.data, "survey definition"))
+        .collect::<Result<Vec<_>>>()?;
+    let survey_results = survey_result::Entity::find()
+        .filter(survey_result::Column::TenantId.eq(tenant_id))
+        .filter(survey_result::Column::Year.eq(year))
+        .order_by_asc(survey_result::Column::Position)
+        .all(db)
+        .await?
+        .iter()
+        .map(|r| from_json(&r.data, "survey result"))
+        .collect::<Result<Vec<_>>>()?;
+    let start = NaiveDate::from_ymd_opt(year, 1, 1).expect("valid year");
+    let end = NaiveDate::from_ymd_opt(year, 12, 31).expect("valid year");
+    let meetings = meeting::Entity::find()
+        .filter(meeting::Column::TenantId.eq(tenant_id))
+        .filter(meeting::Column::MeetingDate.between(start, end))
+        .order_by_asc(meeting::Column::Position)
+        .order_by_asc(meeting::Column::Id)
+        .all(db)
+        .await?
+        .iter()
+        .map(|r| from_json(&r.data, "meeting"))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(YearFile {
+        format: yearfile::FORMAT.to_owned(),
+        year,
+        members,
+        people,
+        organisation,
+        insatser,
+        coach_reports,
+        survey_definitions,
+        survey_results,
+        accounts: get_year_data(db, tenant_id, year, KIND_ACCOUNTS).await?,
+        budget: get_year_data(db, tenant_id, year, KIND_BUDGET).await?,
+        settings: get_year_data(db, tenant_id, year, KIND_SETTINGS)
+            .await?
+            .unwrap_or_default(),
+        texts: get_year_data(db, tenant_id, year, KIND_TEXTS)
+            .await?
+            .unwrap_or_default(),
+        meetings,
+    })
+}
+
+fn member_from_columns(m: &member::Model) -> yearfile::Member {
+    yearfile::Member {
+        key: m.key.clone().unwrap_or_else(|| format!("medlem-{}", m.id)),
+        name: m.name.clone(),
+        kind: finsam_core::MemberKind::parse(&m.kind).unwrap_or(finsam_core::MemberKind::Kommun),
+        organisationsnummer: finsam_core::OrgNr::parse(&m.orgnr)
+            .expect("stored organisationsnummer are valid"),
+        population: Default::default(),
+        registrator_emails: vec![],
+        contact: None,
+    }
+}
+
+fn insats_from_columns(i: &insats::Model) -> yearfile::Insats {
+    yearfile::Insats {
+        key: i.key.clone().unwrap_or_else(|| format!("insats-{}", i.id)),
+        name: i.name.clone(),
+        kind: if i.kind == "strukturovergripande" {
+            yearfile::InsatsKind::Strukturovergripande
+        } else {
+            yearfile::InsatsKind::Individinriktad
+        },
+        responsible_member: None,
+        performer: String::new(),
+        period_from: None,
+        period_to: None,
+        target_group: String::new(),
+        description: String::new(),
+        goals: vec![],
+        years: vec![],
+        goal_results: vec![],
+        coaches: vec![],
+    }
+}
+
+/// The years a tenant has data for, newest first (for pickers).
+pub async fn years<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<Vec<i32>> {
+    let mut ys: Vec<i32> = year_data::Entity::find()
+        .filter(year_data::Column::TenantId.eq(tenant_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.year)
+        .collect();
+    ys.sort_unstable_by(|a, b| b.cmp(a));
+    ys.dedup();
+    let _ = Utc::now().year();
+    Ok(ys)
+}
