@@ -118,6 +118,28 @@ impl From<OrgNr> for String {
     }
 }
 
+impl schemars::JsonSchema for EmailAddress {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "EmailAddress".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": "string", "format": "email", "maxLength": 254})
+    }
+}
+
+impl schemars::JsonSchema for OrgNr {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Organisationsnummer".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^[0-9]{6}-?[0-9]{4}$",
+            "description": "Ten digits, the last a Luhn check digit; written NNNNNN-NNNN."
+        })
+    }
+}
+
 /// The Luhn (mod 10) check used by organisationsnummer and personnummer.
 pub fn luhn_valid(digits: &str) -> bool {
     let mut sum = 0u32;

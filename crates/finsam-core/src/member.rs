@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// The four kinds of member the law allows. Funding follows the kind: the state pays half through
 /// Försäkringskassan (on behalf of FK and AF), the region a quarter, the kommuner a quarter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MemberKind {
     Kommun,

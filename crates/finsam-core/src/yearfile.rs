@@ -7,12 +7,13 @@
 //! Money is integers of öre; counts are unsigned, so a negative count is a type error with its path.
 
 use chrono::NaiveDate;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub const FORMAT: &str = "finsam-year/1";
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct YearFile {
     /// Always `finsam-year/1`.
@@ -62,7 +63,7 @@ pub const TEXT_KEYS: &[&str] = &[
     "forvantad_utveckling",
 ];
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Member {
     pub key: String,
@@ -79,7 +80,7 @@ pub struct Member {
     pub contact: Option<Contact>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
     pub name: String,
@@ -90,7 +91,7 @@ pub struct Contact {
 }
 
 /// A person the förbund deals with; most never have an account (board members sign by e-mail).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Person {
     pub key: String,
@@ -104,7 +105,7 @@ pub struct Person {
     pub organisation: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Organisation {
     #[serde(default)]
@@ -115,14 +116,14 @@ pub struct Organisation {
     pub kansli: Vec<Staff>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SeatKind {
     Ordinarie,
     Ersattare,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Position {
     Ordforande,
@@ -131,7 +132,7 @@ pub enum Position {
 }
 
 /// A seat held by a person for a member, from one date to another (both inclusive; open when absent).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Seat {
     pub person: String,
@@ -160,7 +161,7 @@ impl Seat {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Staff {
     pub person: String,
@@ -173,7 +174,7 @@ pub struct Staff {
     pub to: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum InsatsKind {
     Individinriktad,
@@ -189,7 +190,7 @@ impl InsatsKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Insats {
     pub key: String,
@@ -221,14 +222,14 @@ pub struct Insats {
     pub coaches: Vec<CoachAttachment>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Goal {
     pub key: String,
     pub text: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InsatsYear {
     pub year: i32,
@@ -241,7 +242,7 @@ pub struct InsatsYear {
     pub utfall_ore: Option<i64>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Maluppfyllelse {
     Uppfyllt,
@@ -249,7 +250,7 @@ pub enum Maluppfyllelse {
     EjUppfyllt,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GoalResult {
     pub goal: String,
@@ -259,7 +260,7 @@ pub struct GoalResult {
     pub comment: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CoachAttachment {
     pub email: crate::EmailAddress,
@@ -268,7 +269,7 @@ pub struct CoachAttachment {
     pub kommun: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReportPeriod {
     /// 1 January – 30 June.
@@ -277,7 +278,7 @@ pub enum ReportPeriod {
     Helar,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReportStatus {
     Draft,
@@ -287,7 +288,7 @@ pub enum ReportStatus {
 }
 
 /// Counts by gender. Aggregates only: the platform keeps no data about individual participants.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GenderCounts {
     #[serde(default)]
@@ -316,7 +317,7 @@ impl std::ops::Add for GenderCounts {
 }
 
 /// Why participants ended.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Ended {
     #[serde(default)]
@@ -350,7 +351,7 @@ impl Ended {
 }
 
 /// The free-text answers of the coaches' year report (seed 004, bilaga 3).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReportAnswers {
     /// The coaches' names, as the report lists them.
@@ -391,7 +392,7 @@ impl ReportAnswers {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CoachReport {
     pub insats: String,
@@ -420,7 +421,7 @@ pub struct CoachReport {
 }
 
 /// A versioned question set with its answer scale (the indikatorenkät), as data.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SurveyDefinition {
     /// e.g. `nns-indikatorer-2024`.
@@ -431,7 +432,7 @@ pub struct SurveyDefinition {
     pub questions: Vec<SurveyQuestion>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SurveyQuestion {
     /// "1", "4a" …
@@ -439,7 +440,7 @@ pub struct SurveyQuestion {
     pub text: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SurveyResult {
     pub insats: String,
@@ -448,7 +449,7 @@ pub struct SurveyResult {
     pub answers: Vec<SurveyAnswerCounts>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SurveyAnswerCounts {
     pub question: String,
@@ -457,7 +458,7 @@ pub struct SurveyAnswerCounts {
 }
 
 /// Where a line of the resultaträkning belongs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Section {
     /// Verksamhetens intäkter.
@@ -469,7 +470,7 @@ pub enum Section {
 }
 
 /// How a cost is classified for the shares the förbund report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CostClass {
     Individinriktad,
@@ -480,7 +481,7 @@ pub enum CostClass {
 
 /// One line of the resultaträkning (and its note). Amounts are positive for what the section says
 /// (an intäkt of 100 is +100, a kostnad of 100 is +100); a correction may be negative.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResultLine {
     pub key: String,
@@ -507,7 +508,7 @@ pub struct ResultLine {
     pub prior_ore: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BalanceItem {
     pub key: String,
@@ -517,7 +518,7 @@ pub struct BalanceItem {
     pub prior_ore: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Investment {
     pub label: String,
@@ -525,7 +526,7 @@ pub struct Investment {
 }
 
 /// A year of the five-year overview that is not stored as a full year in the platform.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HistoryYear {
     pub year: i32,
@@ -538,7 +539,7 @@ pub struct HistoryYear {
     pub anstallda_hundredths: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Accounts {
     pub resultat: Vec<ResultLine>,
@@ -566,7 +567,7 @@ pub struct Accounts {
     pub history: Vec<HistoryYear>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum BudgetSection {
     Intakt,
@@ -575,7 +576,7 @@ pub enum BudgetSection {
 }
 
 /// One line of the budget: Budget N−1, Prognos N−1, Budget N, Plan N+1, Plan N+2.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BudgetLine {
     pub key: String,
@@ -595,7 +596,7 @@ pub struct BudgetLine {
     pub plan2_ore: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Budget {
     /// Balanserat resultat carried into last year's budget and into last year's prognos; the later
@@ -610,7 +611,7 @@ pub struct Budget {
 
 /// One bracket of the eget kapital recommendation: `percent_tenths` of the contributions up to
 /// `up_to_ore` (no limit for the last).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EkBracket {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -618,7 +619,7 @@ pub struct EkBracket {
     pub percent_tenths: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum EkReading {
     /// Each bracket's rate applies to the part of the contributions inside it (the default).
@@ -627,7 +628,7 @@ pub enum EkReading {
     Whole,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     /// Socioekonomisk effekt, per participant and month: public support, administration, tax.
@@ -665,14 +666,14 @@ impl Default for Settings {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MeetingKind {
     Medlemssamrad,
     Styrelsemote,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Meeting {
     pub key: String,
@@ -698,7 +699,7 @@ pub struct Meeting {
     pub justerare: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MeetingItem {
     /// "1", "7a" …
@@ -1346,5 +1347,29 @@ mod tests {
         assert!(s.holds_on(NaiveDate::from_ymd_opt(2024, 12, 31).unwrap()));
         assert!(!s.holds_on(NaiveDate::from_ymd_opt(2024, 11, 30).unwrap()));
         assert!(s.changed_during(2024) && !s.changed_during(2025));
+    }
+}
+
+/// The JSON Schema of the year file, generated from these types (docs/year-file.schema.json).
+pub fn json_schema() -> serde_json::Value {
+    let mut schema = serde_json::to_value(schemars::schema_for!(YearFile)).expect("a schema serialises");
+    schema["$id"] = serde_json::json!("https://finsam.example/schemas/finsam-year-1.json");
+    schema["title"] = serde_json::json!("Finsam year file (finsam-year/1)");
+    schema
+}
+
+#[cfg(test)]
+mod schema_tests {
+    /// docs/year-file.schema.json is the generated schema. After changing the types, regenerate it with
+    /// `FINSAM_UPDATE_SCHEMA=1 cargo test -p finsam-core schema`.
+    #[test]
+    fn the_committed_schema_is_current() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/year-file.schema.json");
+        let generated = serde_json::to_string_pretty(&super::json_schema()).unwrap() + "\n";
+        if std::env::var("FINSAM_UPDATE_SCHEMA").is_ok() {
+            std::fs::write(path, &generated).unwrap();
+        }
+        let committed = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(committed == generated, "docs/year-file.schema.json is out of date: run FINSAM_UPDATE_SCHEMA=1 cargo test -p finsam-core schema");
     }
 }
