@@ -29,16 +29,19 @@ pub enum Permission {
     ManageMemberships,
     /// The förbund's audit log.
     ViewAuditLog,
+    /// Report participant counts for an insats (a coach: only one they are attached to).
+    Report,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 6] = [
+    pub const ALL: [Permission; 7] = [
         Self::ViewTenant,
         Self::ViewPeople,
         Self::ReadAll,
         Self::Manage,
         Self::ManageMemberships,
         Self::ViewAuditLog,
+        Self::Report,
     ];
 }
 
@@ -82,7 +85,7 @@ impl Role {
             Self::Styrelse | Self::Beredningsgrupp => {
                 matches!(permission, ViewTenant | ViewPeople | ReadAll)
             }
-            Self::Coach => matches!(permission, ViewTenant),
+            Self::Coach => matches!(permission, ViewTenant | Report),
         }
     }
 
@@ -99,15 +102,18 @@ mod tests {
     /// The whole matrix, written out as in docs/permissions.md, so a change to either is deliberate.
     #[test]
     fn permission_matrix() {
-        let expected: [(Role, [bool; 6]); 4] = [
-            //                       ViewTenant ViewPeople ReadAll Manage ManageMemberships ViewAuditLog
-            (Role::Kansli, [true, true, true, true, true, true]),
-            (Role::Styrelse, [true, true, true, false, false, false]),
+        let expected: [(Role, [bool; 7]); 4] = [
+            // ViewTenant ViewPeople ReadAll Manage ManageMemberships ViewAuditLog Report
+            (Role::Kansli, [true, true, true, true, true, true, true]),
+            (
+                Role::Styrelse,
+                [true, true, true, false, false, false, false],
+            ),
             (
                 Role::Beredningsgrupp,
-                [true, true, true, false, false, false],
+                [true, true, true, false, false, false, false],
             ),
-            (Role::Coach, [true, false, false, false, false, false]),
+            (Role::Coach, [true, false, false, false, false, false, true]),
         ];
         for (role, row) in expected {
             for (p, want) in Permission::ALL.into_iter().zip(row) {

@@ -116,14 +116,18 @@ pub struct Organisation {
     pub kansli: Vec<Staff>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum SeatKind {
     Ordinarie,
     Ersattare,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Position {
     Ordforande,
@@ -269,7 +273,9 @@ pub struct CoachAttachment {
     pub kommun: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ReportPeriod {
     /// 1 January – 30 June.
@@ -986,24 +992,7 @@ impl YearFile {
                     "Det finns redan en rapport för samma insats, kommun och period.",
                 ));
             }
-            if r.new_participants.total() > r.participants.total() {
-                p.push(Problem::new(
-                    format!("{at}.new_participants"),
-                    "Fler nya än deltagare totalt.",
-                ));
-            }
-            if r.ended.total().total() > r.participants.total() {
-                p.push(Problem::new(
-                    format!("{at}.ended"),
-                    "Fler avslutade än deltagare totalt.",
-                ));
-            }
-            for (name, text) in r.answers.texts() {
-                personnummer(&mut p, &format!("{at}.answers.{name}"), text);
-            }
-            if let Some(c) = &r.return_comment {
-                personnummer(&mut p, &format!("{at}.return_comment"), c);
-            }
+            p.extend(report_problems(r, &at));
         }
         let surveys = unique_keys(
             &mut p,
@@ -1199,6 +1188,43 @@ impl YearFile {
     }
 }
 
+/// What can be wrong inside one coach report, with paths under `at` ("" for a report on its own).
+pub fn report_problems(r: &CoachReport, at: &str) -> Vec<Problem> {
+    let mut p = Vec::new();
+    let path = |f: &str| {
+        if at.is_empty() {
+            f.to_owned()
+        } else {
+            format!("{at}.{f}")
+        }
+    };
+    if r.new_participants.total() > r.participants.total() {
+        p.push(Problem::new(
+            path("new_participants"),
+            "Fler nya än deltagare totalt.",
+        ));
+    }
+    if r.ended.total().total() > r.participants.total() {
+        p.push(Problem::new(
+            path("ended"),
+            "Fler avslutade än deltagare totalt.",
+        ));
+    }
+    if r.efterstod.total() > r.participants.total() {
+        p.push(Problem::new(
+            path("efterstod"),
+            "Fler i efterstöd än deltagare totalt.",
+        ));
+    }
+    for (name, text) in r.answers.texts() {
+        personnummer(&mut p, &path(&format!("answers.{name}")), text);
+    }
+    if let Some(c) = &r.return_comment {
+        personnummer(&mut p, &path("return_comment"), c);
+    }
+    p
+}
+
 fn unique_keys<'a>(
     p: &mut Vec<Problem>,
     at: &str,
@@ -1352,7 +1378,8 @@ mod tests {
 
 /// The JSON Schema of the year file, generated from these types (docs/year-file.schema.json).
 pub fn json_schema() -> serde_json::Value {
-    let mut schema = serde_json::to_value(schemars::schema_for!(YearFile)).expect("a schema serialises");
+    let mut schema =
+        serde_json::to_value(schemars::schema_for!(YearFile)).expect("a schema serialises");
     schema["$id"] = serde_json::json!("https://finsam.example/schemas/finsam-year-1.json");
     schema["title"] = serde_json::json!("Finsam year file (finsam-year/1)");
     schema
@@ -1364,12 +1391,18 @@ mod schema_tests {
     /// `FINSAM_UPDATE_SCHEMA=1 cargo test -p finsam-core schema`.
     #[test]
     fn the_committed_schema_is_current() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/year-file.schema.json");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../docs/year-file.schema.json"
+        );
         let generated = serde_json::to_string_pretty(&super::json_schema()).unwrap() + "\n";
         if std::env::var("FINSAM_UPDATE_SCHEMA").is_ok() {
             std::fs::write(path, &generated).unwrap();
         }
         let committed = std::fs::read_to_string(path).unwrap_or_default();
-        assert!(committed == generated, "docs/year-file.schema.json is out of date: run FINSAM_UPDATE_SCHEMA=1 cargo test -p finsam-core schema");
+        assert!(
+            committed == generated,
+            "docs/year-file.schema.json is out of date: run FINSAM_UPDATE_SCHEMA=1 cargo test -p finsam-core schema"
+        );
     }
 }

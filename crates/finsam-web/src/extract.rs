@@ -291,7 +291,8 @@ pub mod perm {
         ReadAll,
         Manage,
         ManageMemberships,
-        ViewAuditLog
+        ViewAuditLog,
+        Report
     );
 }
 

@@ -153,6 +153,26 @@ fn build() -> Routes {
         Tenant(ReadAll),
         api::yearfile::export,
     )
+    .get(
+        "/api/v1/t/{slug}/coach-reports",
+        Tenant(ViewTenant),
+        api::reports::list,
+    )
+    .post(
+        "/api/v1/t/{slug}/coach-reports",
+        Tenant(Report),
+        api::reports::save,
+    )
+    .get(
+        "/api/v1/t/{slug}/coach-reports/{report_id}",
+        TenantInsats,
+        api::reports::get,
+    )
+    .post(
+        "/api/v1/t/{slug}/coach-reports/{report_id}/decision",
+        Tenant(Manage),
+        api::reports::decision,
+    )
     // API: the platform
     .get("/api/v1/admin/tenants", PlatformAdmin, api::admin::tenants)
     .post(

@@ -2,7 +2,7 @@
 //! route × every role × the own and a foreign förbund. A route added without the right guard fails here.
 
 use finsam_core::{EmailAddress, Permission, Role};
-use finsam_db::repo::{accounts, insatser, members, memberships, tenants};
+use finsam_db::repo::{accounts, coach_reports, insatser, members, memberships, tenants};
 use finsam_testkit::{TestApp, spawn_app};
 use finsam_web::{Access, route_list};
 use reqwest::{Method, StatusCode};
@@ -17,6 +17,8 @@ struct Fixture {
     foreign: HashMap<&'static str, String>,
     /// An insats in the own förbund that the coach is not attached to.
     unattached_insats: String,
+    /// A report on that insats.
+    unattached_report: String,
     target_account: i64,
 }
 
@@ -61,19 +63,55 @@ async fn fixture(app: &TestApp) -> Fixture {
         .unwrap();
     let foreign_account = account_id(app, "styrelse@finnveden.example").await;
 
-    let map = |slug: &str, member: i64, insats: i64, account: i64| {
+    // A submitted report on each of: the coach's insats, another insats here, an insats of the other förbund.
+    let report = |tenant_id: i64, insats_id: i64| {
+        let db = app.db.clone();
+        async move {
+            let ins = insatser::get(&db, tenant_id, insats_id, insatser::Visibility::All)
+                .await
+                .unwrap()
+                .unwrap();
+            let r = finsam_core::yearfile::CoachReport {
+                insats: insatser::key_of(&ins),
+                kommun: None,
+                year: 2024,
+                period: finsam_core::yearfile::ReportPeriod::Helar,
+                status: finsam_core::yearfile::ReportStatus::Submitted,
+                return_comment: None,
+                participants: Default::default(),
+                new_participants: Default::default(),
+                ended: Default::default(),
+                efterstod: Default::default(),
+                answers: Default::default(),
+            };
+            coach_reports::save(&db, tenant_id, None, &r).await.unwrap()
+        }
+    };
+    let own_report = report(own_t.id, attached).await;
+    let unattached_report = report(own_t.id, unattached).await;
+    let foreign_report = report(foreign_t.id, foreign_ins).await;
+
+    let map = |slug: &str, member: i64, insats: i64, account: i64, report: i64| {
         HashMap::from([
             ("slug", slug.to_owned()),
             ("member_id", member.to_string()),
             ("insats_id", insats.to_string()),
             ("account_id", account.to_string()),
             ("role", "styrelse".to_owned()),
+            ("report_id", report.to_string()),
         ])
     };
     Fixture {
-        own: map(OWN, own_member, attached, target.id),
-        foreign: map(FOREIGN, foreign_member, foreign_ins, foreign_account),
+        own: map(OWN, own_member, attached, target.id, own_report),
+        foreign: map(
+            FOREIGN,
+            foreign_member,
+            foreign_ins,
+            foreign_account,
+            foreign_report,
+        ),
         unattached_insats: unattached.to_string(),
+        unattached_report: unattached_report.to_string(),
         target_account: target.id,
     }
 }
@@ -213,6 +251,7 @@ async fn every_tenant_route_answers_404_for_another_tenant_and_follows_the_permi
         if r.access == Access::TenantInsats {
             let mut values = f.own.clone();
             values.insert("insats_id", f.unattached_insats.clone());
+            values.insert("report_id", f.unattached_report.clone());
             let unattached = fill(r.path, &values);
             for (role, token) in &tokens {
                 let s = call(&app, &r.method, &unattached, Some(token)).await;

@@ -26,6 +26,10 @@ pub mod action {
     pub const ACCOUNT_DISABLED: &str = "account_disabled";
     pub const ACCOUNT_ENABLED: &str = "account_enabled";
     pub const YEAR_IMPORTED: &str = "year_imported";
+    pub const REPORT_SAVED: &str = "report_saved";
+    pub const REPORT_SUBMITTED: &str = "report_submitted";
+    pub const REPORT_APPROVED: &str = "report_approved";
+    pub const REPORT_RETURNED: &str = "report_returned";
 }
 
 pub struct NewEvent<'a> {

@@ -116,3 +116,34 @@ pub async fn attach_coach<C: ConnectionTrait>(
     row.insert(db).await?;
     Ok(())
 }
+
+/// The year-file content of an insats (goals, money, coaches …), or a bare one for rows made by hand.
+pub fn details(i: &Insats) -> finsam_core::yearfile::Insats {
+    i.data
+        .as_deref()
+        .and_then(|d| serde_json::from_str(d).ok())
+        .unwrap_or_else(|| finsam_core::yearfile::Insats {
+            key: i.key.clone().unwrap_or_else(|| format!("insats-{}", i.id)),
+            name: i.name.clone(),
+            kind: if i.kind == "strukturovergripande" {
+                finsam_core::yearfile::InsatsKind::Strukturovergripande
+            } else {
+                finsam_core::yearfile::InsatsKind::Individinriktad
+            },
+            responsible_member: None,
+            performer: String::new(),
+            period_from: None,
+            period_to: None,
+            target_group: String::new(),
+            description: String::new(),
+            goals: vec![],
+            years: vec![],
+            goal_results: vec![],
+            coaches: vec![],
+        })
+}
+
+/// The insats's key as reports and accounts refer to it.
+pub fn key_of(i: &Insats) -> String {
+    i.key.clone().unwrap_or_else(|| format!("insats-{}", i.id))
+}

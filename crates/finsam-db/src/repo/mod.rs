@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod coach_reports;
 pub mod insatser;
 pub mod members;
 pub mod memberships;

@@ -450,7 +450,7 @@ pub async fn export<C: ConnectionTrait>(db: &C, tenant_id: i64, year: i32) -> Re
         .into_iter()
         .map(|i| match &i.data {
             Some(d) => from_json(d, "insats"),
-            None => Ok(insats_from_columns(&i)),
+            None => Ok(super::insatser::details(&i)),
         })
         .collect::<Result<Vec<_>>>()?;
     let coach_reports = coach_report::Entity::find()
@@ -524,28 +524,6 @@ fn member_from_columns(m: &member::Model) -> yearfile::Member {
         population: Default::default(),
         registrator_emails: vec![],
         contact: None,
-    }
-}
-
-fn insats_from_columns(i: &insats::Model) -> yearfile::Insats {
-    yearfile::Insats {
-        key: i.key.clone().unwrap_or_else(|| format!("insats-{}", i.id)),
-        name: i.name.clone(),
-        kind: if i.kind == "strukturovergripande" {
-            yearfile::InsatsKind::Strukturovergripande
-        } else {
-            yearfile::InsatsKind::Individinriktad
-        },
-        responsible_member: None,
-        performer: String::new(),
-        period_from: None,
-        period_to: None,
-        target_group: String::new(),
-        description: String::new(),
-        goals: vec![],
-        years: vec![],
-        goal_results: vec![],
-        coaches: vec![],
     }
 }
 

@@ -8,6 +8,7 @@ pub mod health;
 pub mod insatser;
 pub mod members;
 pub mod people;
+pub mod reports;
 pub mod yearfile;
 
 use utoipa::OpenApi;
@@ -23,6 +24,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         insatser::list, insatser::get,
         audit::list,
         yearfile::import, yearfile::export,
+        reports::list, reports::get, reports::save, reports::decision,
         admin::tenants, admin::create_tenant, admin::invite, admin::accounts,
         health::healthz, health::readyz,
     ),
@@ -82,25 +84,34 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
             .map_err(|_| AppError::PayloadTooLarge)?;
-        let de = &mut serde_json::Deserializer::from_slice(&bytes);
-        match serde_path_to_error::deserialize::<_, T>(de) {
-            Ok(v) => Ok(ApiJson(v)),
-            Err(e) => {
-                let path = e.path().to_string();
-                let inner = e.into_inner();
-                if inner.is_syntax() || inner.is_eof() {
-                    return Err(AppError::BadRequest(format!("ogiltig JSON: {inner}")).into());
-                }
-                let path = if path == "." {
-                    missing_field(&inner.to_string()).unwrap_or_default()
-                } else {
-                    path
-                };
-                Err(
-                    AppError::Validation(vec![FieldError::new(path, swedish(&inner.to_string()))])
-                        .into(),
-                )
+        Ok(ApiJson(parse_json(&bytes)?))
+    }
+}
+
+/// Parses a JSON body as [`ApiJson`] does. Handlers that address an object by id take the body as
+/// bytes and parse it after the lookup, so another förbund's id answers 404 whatever the body holds.
+pub fn parse_json<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+) -> Result<T, crate::error::AppError> {
+    use crate::error::{AppError, FieldError};
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    match serde_path_to_error::deserialize::<_, T>(de) {
+        Ok(v) => Ok(v),
+        Err(e) => {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            if inner.is_syntax() || inner.is_eof() {
+                return Err(AppError::BadRequest(format!("ogiltig JSON: {inner}")));
             }
+            let path = if path == "." {
+                missing_field(&inner.to_string()).unwrap_or_default()
+            } else {
+                path
+            };
+            Err(AppError::Validation(vec![FieldError::new(
+                path,
+                swedish(&inner.to_string()),
+            )]))
         }
     }
 }

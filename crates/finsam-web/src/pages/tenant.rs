@@ -312,6 +312,10 @@ fn action_label(a: &str) -> &str {
         ACCOUNT_DISABLED => "Konto inaktiverat",
         ACCOUNT_ENABLED => "Konto aktiverat",
         YEAR_IMPORTED => "Årsfil inläst",
+        REPORT_SAVED => "Rapport sparad",
+        REPORT_SUBMITTED => "Rapport inskickad",
+        REPORT_APPROVED => "Rapport godkänd",
+        REPORT_RETURNED => "Rapport tillbakaskickad",
         other => other,
     }
 }
