@@ -226,6 +226,27 @@ fn build() -> Routes {
         pages::tenant::revoke,
     )
     .get(
+        "/t/{slug}/rapporter",
+        Tenant(ViewTenant),
+        pages::reports::list,
+    )
+    .get(
+        "/t/{slug}/rapporter/ny",
+        Tenant(Report),
+        pages::reports::new_form,
+    )
+    .post("/t/{slug}/rapporter", Tenant(Report), pages::reports::save)
+    .get(
+        "/t/{slug}/rapporter/{report_id}",
+        TenantInsats,
+        pages::reports::show,
+    )
+    .post(
+        "/t/{slug}/rapporter/{report_id}/beslut",
+        Tenant(Manage),
+        pages::reports::decision,
+    )
+    .get(
         "/t/{slug}/logg",
         Tenant(ViewAuditLog),
         pages::tenant::audit_log,

@@ -35,7 +35,9 @@ fn env() -> &'static Environment<'static> {
             "password_change.html",
             "set_password.html",
             "reset_request.html",
-            "admin.html"
+            "admin.html",
+            "reports.html",
+            "report_form.html"
         );
         env
     })

@@ -69,7 +69,7 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<
     type Rejection = crate::error::ApiError;
 
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
-        use crate::error::{AppError, FieldError};
+        use crate::error::AppError;
         let is_json = req
             .headers()
             .get(axum::http::header::CONTENT_TYPE)

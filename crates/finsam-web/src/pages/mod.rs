@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod login;
+pub mod reports;
 pub mod tenant;
 
 /// A `next` parameter is followed only to a path on this server.
