@@ -7,10 +7,14 @@
 //! - [`time`]: Europe/Stockholm times with the offset written out.
 //! - [`member`]: the kinds of member organisation.
 //! - [`yearfile`]: the year file, one förbund's year as JSON, with its validation.
+//! - [`finance`]: the financial rules: statements, key figures, budget roll-forward, checks.
+//! - [`markup`]: the small Markdown subset of the årsredovisning texts, parsed into data.
 //!
 //! Parsing happens at the edge; everything inside the program holds these types.
 
+pub mod finance;
 pub mod ident;
+pub mod markup;
 pub mod member;
 pub mod money;
 pub mod password;

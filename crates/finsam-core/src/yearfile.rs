@@ -649,16 +649,16 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Self {
-            socioekonomi_offentlig_forsorjning_ore: 10_000_00,
-            socioekonomi_administration_ore: 500_00,
-            socioekonomi_skatt_ore: 5_700_00,
+            socioekonomi_offentlig_forsorjning_ore: 1_000_000,
+            socioekonomi_administration_ore: 50_000,
+            socioekonomi_skatt_ore: 570_000,
             eget_kapital_brackets: vec![
                 EkBracket {
-                    up_to_ore: Some(7_000_000_00),
+                    up_to_ore: Some(700_000_000),
                     percent_tenths: 200,
                 },
                 EkBracket {
-                    up_to_ore: Some(15_000_000_00),
+                    up_to_ore: Some(1_500_000_000),
                     percent_tenths: 150,
                 },
                 EkBracket {

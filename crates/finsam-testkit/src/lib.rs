@@ -351,3 +351,29 @@ impl Mail {
         Some(rest.split_whitespace().next()?.to_owned())
     }
 }
+
+impl TestApp {
+    /// Imports one of the fixtures (as `finsam demo` does) through the API, as the förbund's kansli.
+    pub async fn import_fixture(&self, slug: &str, name: &str) {
+        let (_, _, json) = finsam::demo::FIXTURES
+            .iter()
+            .find(|(s, n, _)| *s == slug && *n == name)
+            .expect("a known fixture");
+        let token = self.token(&format!("kansli@{slug}.example")).await;
+        let resp = self
+            .http
+            .post(self.url(&format!("/api/v1/t/{slug}/import")))
+            .bearer_auth(token)
+            .header("content-type", "application/json")
+            .body(json.to_string())
+            .send()
+            .await
+            .expect("import");
+        assert_eq!(
+            resp.status(),
+            StatusCode::OK,
+            "importing {name}: {}",
+            resp.text().await.unwrap_or_default()
+        );
+    }
+}

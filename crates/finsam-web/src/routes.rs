@@ -154,6 +154,21 @@ fn build() -> Routes {
         api::yearfile::export,
     )
     .get(
+        "/api/v1/t/{slug}/years/{year}/deltagare.xlsx",
+        Tenant(ReadAll),
+        api::xlsx::participants,
+    )
+    .get(
+        "/api/v1/t/{slug}/years/{year}/key-figures",
+        Tenant(ReadAll),
+        api::figures::key_figures,
+    )
+    .get(
+        "/api/v1/t/{slug}/budgets/{year}",
+        Tenant(ReadAll),
+        api::figures::budget,
+    )
+    .get(
         "/api/v1/t/{slug}/coach-reports",
         Tenant(ViewTenant),
         api::reports::list,

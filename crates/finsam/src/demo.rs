@@ -102,7 +102,54 @@ fn person_name(prefix: &str, tenant: &DemoTenant) -> String {
     format!("{who}, {}", tenant.name)
 }
 
-/// Loads the demo into an empty database. Answers false (and changes nothing) when it holds tenants.
+/// The year files built from the seed documents, compiled in so the demo needs no files beside the binary.
+pub const FIXTURES: [(&str, &str, &str); 5] = [
+    (
+        "hoglandet",
+        "hoglandet-2024.json",
+        include_str!("../../../fixtures/hoglandet-2024.json"),
+    ),
+    (
+        "sodra-vatterbygden",
+        "sodra-vatterbygden-2024.json",
+        include_str!("../../../fixtures/sodra-vatterbygden-2024.json"),
+    ),
+    // The medlemssamråd was joint for the three förbund.
+    (
+        "sodra-vatterbygden",
+        "medlemssamrad-2024-02-23.json",
+        include_str!("../../../fixtures/medlemssamrad-2024-02-23.json"),
+    ),
+    (
+        "hoglandet",
+        "medlemssamrad-2024-02-23.json",
+        include_str!("../../../fixtures/medlemssamrad-2024-02-23.json"),
+    ),
+    (
+        "finnveden",
+        "medlemssamrad-2024-02-23.json",
+        include_str!("../../../fixtures/medlemssamrad-2024-02-23.json"),
+    ),
+];
+
+/// Loads the demo and the fixtures into an empty database (what `finsam demo` does).
+pub async fn load_with_fixtures(db: &finsam_db::Conn, password: &str) -> anyhow::Result<bool> {
+    if !load(db, password).await? {
+        return Ok(false);
+    }
+    for (slug, name, json) in FIXTURES {
+        let file = finsam_core::yearfile::parse(json.as_bytes())
+            .map_err(|p| anyhow::anyhow!("fixture {name} is invalid: {p:?}"))?;
+        let tenant = tenants::by_slug(db, slug).await?.context("demo tenant")?;
+        import_year(db, tenant.id, &file)
+            .await
+            .with_context(|| format!("importing {name}"))?;
+    }
+    Ok(true)
+}
+
+/// Loads the demo (förbund, members, accounts) into an empty database. Answers false (and changes
+/// nothing) when it holds tenants.
 pub async fn load(db: &finsam_db::Conn, password: &str) -> anyhow::Result<bool> {
     if !tenants::list(db).await?.is_empty() {
         return Ok(false);

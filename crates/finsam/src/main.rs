@@ -102,7 +102,7 @@ async fn serve(cfg: config::Config, demo_data: bool) -> anyhow::Result<()> {
             Ok(p) if !p.is_empty() => (p, false),
             _ => (generated_password(), true),
         };
-        if demo::load(&db, &password).await? {
+        if demo::load_with_fixtures(&db, &password).await? {
             println!(
                 "\nDemodata är inläst: tre förbund och dessa konton{}:",
                 if generated {

@@ -87,6 +87,16 @@ async fn fixture(app: &TestApp) -> Fixture {
             coach_reports::save(&db, tenant_id, None, &r).await.unwrap()
         }
     };
+    // Both förbund have a 2024 budget, so a 404 for it can only mean the other förbund's.
+    for t in [own_t.id, foreign_t.id] {
+        let budget: finsam_core::yearfile::YearFile = serde_json::from_value(serde_json::json!({
+            "format": "finsam-year/1", "year": 2024,
+            "budget": {"balanserat_resultat_budget_prev_ore": 0, "balanserat_resultat_prognos_prev_ore": 0,
+                       "lines": [{"key": "kansli", "label": "Kansli", "section": "administration", "budget_ore": 100, "plan1_ore": 100, "plan2_ore": 100}]}
+        }))
+        .unwrap();
+        finsam_db::repo::yearfile::import(&app.db, t, &budget).await.unwrap();
+    }
     let own_report = report(own_t.id, attached).await;
     let unattached_report = report(own_t.id, unattached).await;
     let foreign_report = report(foreign_t.id, foreign_ins).await;
@@ -99,6 +109,7 @@ async fn fixture(app: &TestApp) -> Fixture {
             ("account_id", account.to_string()),
             ("role", "styrelse".to_owned()),
             ("report_id", report.to_string()),
+            ("year", "2024".to_owned()),
         ])
     };
     Fixture {

@@ -4,11 +4,13 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod figures;
 pub mod health;
 pub mod insatser;
 pub mod members;
 pub mod people;
 pub mod reports;
+pub mod xlsx;
 pub mod yearfile;
 
 use utoipa::OpenApi;
@@ -25,6 +27,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         audit::list,
         yearfile::import, yearfile::export,
         reports::list, reports::get, reports::save, reports::decision,
+        xlsx::participants,
+        figures::key_figures, figures::budget,
         admin::tenants, admin::create_tenant, admin::invite, admin::accounts,
         health::healthz, health::readyz,
     ),

@@ -1,0 +1,240 @@
+//! The year's figures from the fixtures built from the seeds: the numbers the förbund printed.
+
+use finsam_testkit::spawn_app;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+fn kr(v: &Value) -> i64 {
+    let ore = v.as_i64().unwrap();
+    // Half away from zero, as the förbund round for print.
+    if ore >= 0 {
+        (ore + 50) / 100
+    } else {
+        -((-ore + 50) / 100)
+    }
+}
+
+#[tokio::test]
+async fn hoglandet_2024_gives_the_figures_of_the_annual_report() {
+    let app = spawn_app().await;
+    app.import_fixture("hoglandet", "hoglandet-2024.json").await;
+    let token = app.token("styrelse@hoglandet.example").await;
+    let a = app
+        .get("/api/v1/t/hoglandet/years/2024/key-figures", Some(&token))
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    let k = a.json();
+    assert_eq!(kr(&k["arets_resultat_ore"]), -155_574);
+    assert_eq!(kr(&k["utgaende_eget_kapital_ore"]), 1_483_897);
+    assert_eq!(kr(&k["summa_tillgangar_ore"]), 2_127_221);
+    assert_eq!(kr(&k["arets_kassaflode_ore"]), -176_641);
+    assert_eq!(k["soliditet_procent"], json!(69.8));
+    assert_eq!(kr(&k["medlemsbidrag_ore"]), 8_036_000);
+    assert_eq!(
+        k["eget_kapital_andel_av_medlemsbidrag_procent"],
+        json!(18.5)
+    );
+    assert_eq!(kr(&k["eget_kapital_tak_ore"]), 1_555_400);
+    assert_eq!(k["eget_kapital_over_tak"], json!(false));
+    let failing: Vec<&Value> = k["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["ok"] != json!(true))
+        .collect();
+    assert!(failing.is_empty(), "every check passes: {failing:?}");
+    assert!(k["checks"].as_array().unwrap().len() >= 8);
+    let se = k["socioekonomisk_effekt"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["insats"] == "SE-Höglandet")
+        .expect("SE-Höglandet");
+    assert_eq!(se["till_arbete_eller_studier"], 42);
+    assert_eq!(kr(&se["effekt_ore"]), 8_164_800);
+    assert_eq!(kr(&se["medel_ore"]), 3_975_750);
+    assert_eq!(kr(&se["differens_ore"]), 4_189_050);
+    // A coach does not see the förbund's accounts.
+    let coach = app.token("coach@hoglandet.example").await;
+    assert_eq!(
+        app.get("/api/v1/t/hoglandet/years/2024/key-figures", Some(&coach))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn sodra_vatterbygden_budget_rolls_forward_as_the_verksamhetsplan() {
+    let app = spawn_app().await;
+    app.import_fixture("sodra-vatterbygden", "sodra-vatterbygden-2024.json")
+        .await;
+    let token = app.token("kansli@sodra-vatterbygden.example").await;
+    let a = app
+        .get("/api/v1/t/sodra-vatterbygden/budgets/2024", Some(&token))
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    let b = a.json();
+    let years: Vec<(i64, i64)> = b["years"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|y| {
+            (
+                y["year"].as_i64().unwrap(),
+                kr(&y["prel_balanserat_resultat_ore"]),
+            )
+        })
+        .collect();
+    assert_eq!(years, [(2024, 1_282_824), (2025, 551_324), (2026, 20_324)]);
+    let y2024 = &b["years"][0];
+    assert_eq!(
+        (
+            kr(&y2024["summa_intakter_ore"]),
+            kr(&y2024["summa_kostnader_ore"])
+        ),
+        (12_639_324, 11_356_500)
+    );
+    assert_eq!(kr(&y2024["balanserat_resultat_in_ore"]), 1_491_324);
+    assert_eq!(
+        kr(&b["years"][1]["balanserat_resultat_in_ore"]),
+        1_282_824,
+        "a year's result is next year's balanserat resultat"
+    );
+    assert_eq!(y2024["administration_andel_procent"], json!(9.6));
+
+    // Contributions 2024: half from the state, a quarter each from the region and the kommuner.
+    let members = app
+        .get("/api/v1/t/sodra-vatterbygden/members", Some(&token))
+        .await
+        .json();
+    let kind_of = |name: &str| {
+        members["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["name"] == name)
+            .unwrap()["kind"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let mut by_kind = std::collections::BTreeMap::new();
+    for c in b["medlemsbidrag"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["year"] == 2024)
+    {
+        *by_kind
+            .entry(kind_of(c["member"].as_str().unwrap()))
+            .or_insert(0) += kr(&c["amount_ore"]);
+    }
+    let total: i64 = by_kind.values().sum();
+    let state = by_kind.get("forsakringskassan").copied().unwrap_or(0)
+        + by_kind.get("arbetsformedlingen").copied().unwrap_or(0);
+    assert_eq!(
+        (state, by_kind["region"], by_kind["kommun"], total),
+        (5_574_000, 2_787_000, 2_787_000, 11_148_000)
+    );
+    assert_eq!(state * 2, total);
+    assert_eq!(
+        app.get("/api/v1/t/sodra-vatterbygden/budgets/2030", Some(&token))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn approved_counts_appear_in_the_years_figures() {
+    let app = spawn_app().await;
+    app.import_fixture("hoglandet", "hoglandet-2024.json").await;
+    let kansli = app.token("kansli@hoglandet.example").await;
+    let insatser = app
+        .get("/api/v1/t/hoglandet/insatser", Some(&kansli))
+        .await
+        .json();
+    let it = insatser["insatser"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == "IT-spåret")
+        .expect("IT-spåret");
+    let report = json!({
+        "insats_id": it["id"], "year": 2024, "period": "helar", "submit": true,
+        "participants": {"kvinnor": 10, "man": 10}, "ended": {"arbete": {"kvinnor": 3, "man": 4}, "studier": {"man": 1}}
+    });
+    let a = app
+        .post_json("/api/v1/t/hoglandet/coach-reports", Some(&kansli), report)
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    let id = a.json()["id"].as_i64().unwrap();
+    let row = |k: &Value| {
+        k["socioekonomisk_effekt"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["insats"] == "IT-spåret")
+            .cloned()
+    };
+    let check = |k: &Value| {
+        k["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["code"] == "coach_reports_approved")
+            .cloned()
+            .unwrap()
+    };
+    let before = app
+        .get("/api/v1/t/hoglandet/years/2024/key-figures", Some(&kansli))
+        .await
+        .json();
+    assert_eq!(
+        row(&before).map(|r| r["till_arbete_eller_studier"].clone()),
+        Some(json!(0)),
+        "not counted until approved"
+    );
+    assert_eq!(check(&before)["ok"], json!(false));
+    let a = app
+        .post_json(
+            &format!("/api/v1/t/hoglandet/coach-reports/{id}/decision"),
+            Some(&kansli),
+            json!({"decision": "approve"}),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK);
+    let after = app
+        .get("/api/v1/t/hoglandet/years/2024/key-figures", Some(&kansli))
+        .await
+        .json();
+    let r = row(&after).unwrap();
+    assert_eq!(r["till_arbete_eller_studier"], 8);
+    assert_eq!(kr(&r["effekt_ore"]), 8 * 194_400);
+    assert_eq!(check(&after)["ok"], json!(true));
+
+    // The participant table in Excel.
+    let resp = app
+        .http
+        .get(app.url("/api/v1/t/hoglandet/years/2024/deltagare.xlsx"))
+        .bearer_auth(&kansli)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(
+        resp.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let bytes = resp.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"PK"), "an xlsx is a zip");
+    assert!(
+        bytes
+            .windows(b"xl/worksheets/sheet1.xml".len())
+            .any(|w| w == b"xl/worksheets/sheet1.xml")
+    );
+    app.stop().await;
+}
