@@ -240,6 +240,16 @@ fn build() -> Routes {
         Tenant(ManageMemberships),
         pages::tenant::revoke,
     )
+    .get("/t/{slug}/ar", Tenant(ReadAll), pages::year::index)
+    .get("/t/{slug}/ar/{year}", Tenant(ReadAll), pages::year::show)
+    .add(
+        Method::POST,
+        "/t/{slug}/import",
+        Tenant(Manage),
+        post(pages::year::import).layer(DefaultBodyLimit::max(
+            api::yearfile::MAX_YEAR_FILE_BYTES + 64 * 1024,
+        )),
+    )
     .get(
         "/t/{slug}/rapporter",
         Tenant(ViewTenant),

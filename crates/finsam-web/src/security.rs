@@ -67,6 +67,24 @@ pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next)
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    let is_multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if is_multipart {
+        // A file upload cannot be read here without buffering it; its form carries the token in the
+        // action's query string instead (never logged: spans name the route, not the URI).
+        let token = req.uri().query().and_then(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .find(|(k, _)| k == csrf::FORM_FIELD)
+                .map(|(_, v)| v.into_owned())
+        });
+        return match token {
+            Some(t) if csrf::verify(state.cfg.secret(), &binding, &t) => next.run(req).await,
+            _ => refuse(AppError::Csrf),
+        };
+    }
     if !is_form {
         return refuse(AppError::Csrf);
     }

@@ -37,7 +37,9 @@ fn env() -> &'static Environment<'static> {
             "reset_request.html",
             "admin.html",
             "reports.html",
-            "report_form.html"
+            "report_form.html",
+            "year.html",
+            "import_errors.html"
         );
         env
     })

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod login;
 pub mod reports;
 pub mod tenant;
+pub mod year;
 
 /// A `next` parameter is followed only to a path on this server.
 pub fn safe_next(next: Option<&str>) -> Option<String> {
