@@ -316,3 +316,80 @@ async fn a_file_above_five_mib_answers_413_and_only_the_kansli_imports() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_kansli_uploads_a_year_file_in_the_browser() {
+    use finsam_testkit::csrf_from;
+    let app = spawn_app().await;
+    let (b, _) = app
+        .browser_login("kansli@hoglandet.example", finsam_testkit::PASSWORD)
+        .await;
+    let page = app
+        .http
+        .get(app.url("/t/hoglandet/ar/2024"))
+        .header("cookie", b.cookie_header())
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("enctype=\"multipart/form-data\""));
+    let csrf = csrf_from(&page.replace("import?csrf_token=", "name=\"csrf_token\" value=\""))
+        .expect("the upload form carries a token");
+    let upload = |body: String, token: Option<String>| {
+        let app = &app;
+        let cookie = b.cookie_header();
+        async move {
+            let form = reqwest::multipart::Form::new().part(
+                "file",
+                reqwest::multipart::Part::text(body).file_name("ar.json"),
+            );
+            let url = match token {
+                Some(t) => app.url(&format!("/t/hoglandet/import?csrf_token={t}")),
+                None => app.url("/t/hoglandet/import"),
+            };
+            app.http
+                .post(url)
+                .header("cookie", cookie)
+                .multipart(form)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // Without the token: refused.
+    assert_eq!(
+        upload(year_file().to_string(), None).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    // A broken file: a page listing every problem, nothing written.
+    let mut broken = year_file();
+    broken["organisation"]["styrelse"][1]["member"] = json!("nassjo");
+    broken["coach_reports"][0]["answers"]["ovrigt"] = json!("850709-1234");
+    let r = upload(broken.to_string(), Some(csrf.clone())).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("organisation.styrelse[1].member")
+            && html.contains("coach_reports[0].answers.ovrigt")
+            && html.contains("Ingenting har ändrats")
+    );
+    let kansli = app.token("kansli@hoglandet.example").await;
+    assert_eq!(
+        export(&app, "hoglandet", &kansli).await["people"],
+        json!([])
+    );
+    // A good one: read in, and the year page shows it.
+    let r = upload(year_file().to_string(), Some(csrf)).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/t/hoglandet/ar/2024");
+    assert_eq!(
+        export(&app, "hoglandet", &kansli).await["people"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    app.stop().await;
+}
