@@ -164,6 +164,11 @@ fn build() -> Routes {
         api::figures::key_figures,
     )
     .get(
+        "/api/v1/t/{slug}/budgets/{year}/budget.xlsx",
+        Tenant(ReadAll),
+        api::xlsx::budget,
+    )
+    .get(
         "/api/v1/t/{slug}/budgets/{year}",
         Tenant(ReadAll),
         api::figures::budget,

@@ -238,3 +238,37 @@ async fn approved_counts_appear_in_the_years_figures() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_budget_downloads_as_excel() {
+    let app = spawn_app().await;
+    app.import_fixture("sodra-vatterbygden", "sodra-vatterbygden-2024.json")
+        .await;
+    let token = app.token("styrelse@sodra-vatterbygden.example").await;
+    let resp = app
+        .http
+        .get(app.url("/api/v1/t/sodra-vatterbygden/budgets/2024/budget.xlsx"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert!(
+        resp.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("budget-sodra-vatterbygden-2024.xlsx")
+    );
+    let bytes = resp.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"PK"));
+    // No budget, no file.
+    let none = app
+        .http
+        .get(app.url("/api/v1/t/sodra-vatterbygden/budgets/2023/budget.xlsx"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(none.status(), StatusCode::NOT_FOUND);
+    app.stop().await;
+}

@@ -95,7 +95,9 @@ async fn fixture(app: &TestApp) -> Fixture {
                        "lines": [{"key": "kansli", "label": "Kansli", "section": "administration", "budget_ore": 100, "plan1_ore": 100, "plan2_ore": 100}]}
         }))
         .unwrap();
-        finsam_db::repo::yearfile::import(&app.db, t, &budget).await.unwrap();
+        finsam_db::repo::yearfile::import(&app.db, t, &budget)
+            .await
+            .unwrap();
     }
     let own_report = report(own_t.id, attached).await;
     let unattached_report = report(own_t.id, unattached).await;

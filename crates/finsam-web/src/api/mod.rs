@@ -27,7 +27,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         audit::list,
         yearfile::import, yearfile::export,
         reports::list, reports::get, reports::save, reports::decision,
-        xlsx::participants,
+        xlsx::participants, xlsx::budget,
         figures::key_figures, figures::budget,
         admin::tenants, admin::create_tenant, admin::invite, admin::accounts,
         health::healthz, health::readyz,
