@@ -13,6 +13,19 @@ use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
+/// An .xlsx answer that browsers save under `filename` (ASCII: it is built from the slug and year).
+fn download(filename: String, bytes: Vec<u8>) -> Response {
+    let disposition = format!("attachment; filename=\"{filename}\"");
+    (
+        [
+            (header::CONTENT_TYPE, XLSX.to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
 fn xlsx_error(e: XlsxError) -> AppError {
     AppError::Internal(anyhow::anyhow!("xlsx: {e}"))
 }
@@ -124,18 +137,10 @@ pub async fn participants(
         })
         .collect();
     let bytes = participants_workbook(&ctx.tenant.name, year, &rows).map_err(xlsx_error)?;
-    let filename = format!(
-        "attachment; filename=\"deltagare-{}-{year}.xlsx\"",
-        ctx.tenant.slug
-    );
-    Ok((
-        [
-            (header::CONTENT_TYPE, XLSX.to_owned()),
-            (header::CONTENT_DISPOSITION, filename),
-        ],
+    Ok(download(
+        format!("deltagare-{}-{year}.xlsx", ctx.tenant.slug),
         bytes,
-    )
-        .into_response())
+    ))
 }
 
 /// The budget with its five columns as the verksamhetsplan prints it: intäkter with the balanserat
@@ -301,18 +306,10 @@ pub async fn budget(
     let bytes = budget_workbook(&ctx.tenant.name, &file)
         .map_err(xlsx_error)?
         .ok_or(AppError::NotFound)?;
-    let filename = format!(
-        "attachment; filename=\"budget-{}-{year}.xlsx\"",
-        ctx.tenant.slug
-    );
-    Ok((
-        [
-            (header::CONTENT_TYPE, XLSX.to_owned()),
-            (header::CONTENT_DISPOSITION, filename),
-        ],
+    Ok(download(
+        format!("budget-{}-{year}.xlsx", ctx.tenant.slug),
         bytes,
-    )
-        .into_response())
+    ))
 }
 
 #[cfg(test)]

@@ -69,6 +69,20 @@ async fn kommuner(state: &AppState, tenant_id: i64) -> Result<Vec<(String, Strin
         .collect())
 }
 
+/// The name of the kommun a report is for, from its member key.
+async fn kommun_name(
+    state: &AppState,
+    tenant_id: i64,
+    key: Option<&str>,
+) -> Result<Option<String>, AppError> {
+    let Some(key) = key else { return Ok(None) };
+    Ok(kommuner(state, tenant_id)
+        .await?
+        .into_iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, n)| n))
+}
+
 pub async fn list(
     State(state): State<AppState>,
     ctx: Tenant<perm::ViewTenant>,
@@ -197,14 +211,7 @@ pub async fn new_form(
         Some(s) => (Some(s.id), s.report),
         None => (None, blank),
     };
-    let kommun_name = match &kommun {
-        Some(k) => kommuner(&state, ctx.tenant_id())
-            .await?
-            .into_iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, n)| n),
-        None => None,
-    };
+    let kommun_name = kommun_name(&state, ctx.tenant_id(), kommun.as_deref()).await?;
     let (jar, csrf) = csrf_for_page(&state, jar);
     let page = render_form(
         &state,
@@ -231,14 +238,7 @@ pub async fn show(
     Path(path): Path<(String, i64)>,
 ) -> Result<Response, PageError> {
     let r = visible_report(&state, &ctx, path.1).await?;
-    let kommun_name = match &r.report.kommun {
-        Some(k) => kommuner(&state, ctx.tenant_id())
-            .await?
-            .into_iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, n)| n),
-        None => None,
-    };
+    let kommun_name = kommun_name(&state, ctx.tenant_id(), r.report.kommun.as_deref()).await?;
     let (jar, csrf) = csrf_for_page(&state, jar);
     let page = render_form(
         &state,
