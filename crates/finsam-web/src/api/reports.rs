@@ -149,31 +149,34 @@ pub async fn save_report(
             "Året ska vara mellan 2000 och 2100.",
         ));
     }
-    if let Some(k) = &input.kommun {
-        let kommuner = members::list(&state.db, ctx.tenant_id()).await?;
-        if !kommuner
+    let kommuner = members::list(&state.db, ctx.tenant_id()).await?;
+    let name_of = |key: &str| {
+        kommuner
+            .iter()
+            .find(|m| m.key.as_deref() == Some(key))
+            .map_or(key.to_owned(), |m| m.name.clone())
+    };
+    if let Some(k) = &input.kommun
+        && !kommuner
             .iter()
             .any(|m| m.kind == "kommun" && m.key.as_deref() == Some(k))
-        {
-            problems.push(FieldError::new(
-                "kommun",
-                "Kommunen är inte medlem i förbundet.",
-            ));
-        }
+    {
+        problems.push(FieldError::new(
+            "kommun",
+            "Kommunen är inte medlem i förbundet.",
+        ));
     }
-    if !ctx.can(Permission::Manage) {
-        let mine = details
-            .coaches
-            .iter()
-            .find(|c| c.email.as_str() == ctx.auth.account.email);
-        if let Some(k) = mine.and_then(|c| c.kommun.as_ref())
-            && input.kommun.as_ref() != Some(k)
-        {
-            problems.push(FieldError::new(
-                "kommun",
-                format!("Du rapporterar för kommunen {k}."),
-            ));
-        }
+    if !ctx.can(Permission::Manage)
+        && let Some(k) = coach_kommun(&details, &ctx.auth.account.email)
+        && input.kommun.as_deref() != Some(k)
+    {
+        problems.push(FieldError::new(
+            "kommun",
+            format!(
+                "Du rapporterar för {}: välj den under Ny rapport.",
+                name_of(k)
+            ),
+        ));
     }
     let report = CoachReport {
         insats: insatser::key_of(&ins),
@@ -230,6 +233,15 @@ pub async fn save_report(
         id,
         status: yearfile_status(report.status).into(),
     })
+}
+
+/// The kommun a coach reports for, when their attachment to the insats names one.
+pub fn coach_kommun<'a>(insats: &'a yearfile::Insats, email: &str) -> Option<&'a str> {
+    insats
+        .coaches
+        .iter()
+        .find(|c| c.email.as_str() == email)
+        .and_then(|c| c.kommun.as_deref())
 }
 
 fn yearfile_status(s: ReportStatus) -> &'static str {

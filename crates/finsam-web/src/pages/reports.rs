@@ -92,7 +92,22 @@ pub async fn list(
     let layout = views::layout(&state, &ctx.auth, Some(&ctx), &csrf).await?;
     let ins = insatser::list(&state.db, ctx.tenant_id(), ctx.insats_visibility()).await?;
     let keys: Vec<String> = ins.iter().map(insatser::key_of).collect();
-    let kommuner = kommuner(&state, ctx.tenant_id()).await?;
+    let mut kommuner = kommuner(&state, ctx.tenant_id()).await?;
+    // A coach whose attachments name their kommun is offered just those.
+    let mine: Vec<String> = if ctx.can(Permission::Manage) {
+        vec![]
+    } else {
+        ins.iter()
+            .filter_map(|i| {
+                crate::api::reports::coach_kommun(&insatser::details(i), &ctx.auth.account.email)
+                    .map(str::to_owned)
+            })
+            .collect()
+    };
+    let whole_insats = mine.is_empty();
+    if !mine.is_empty() {
+        kommuner.retain(|(k, _)| mine.contains(k));
+    }
     let reports: Vec<Value> = coach_reports::list(&state.db, ctx.tenant_id(), Some(&keys))
         .await?
         .into_iter()
@@ -115,6 +130,7 @@ pub async fn list(
                 tenant => context! { slug => ctx.tenant.slug.clone(), name => ctx.tenant.name.clone() },
                 reports,
                 can_report => ctx.can(Permission::Report),
+                whole_insats,
                 insatser => ins.iter().map(|i| context! { id => i.id, name => i.name.clone() }).collect::<Vec<_>>(),
                 kommuner => kommuner.iter().map(|(k, n)| context! { key => k, name => n }).collect::<Vec<_>>(),
                 year => chrono::Utc::now().year() - 1,
@@ -377,7 +393,38 @@ pub async fn save(
                 .map(|f| FieldError::new(f.path.replace('.', "-"), f.message))
                 .collect();
             let (jar, csrf) = csrf_for_page(&state, jar);
-            let kommun_name = None;
+            let kommun = raw["kommun"].as_str().map(str::to_owned);
+            let kommun_name = kommun_name(&state, ctx.tenant_id(), kommun.as_deref()).await?;
+            // A report that exists keeps its status and the kansli's comment on the page.
+            let stored = match (raw["year"].as_i64(), raw["period"].as_str()) {
+                (Some(year), Some(period)) => {
+                    let probe = CoachReport {
+                        insats: insatser::key_of(&ins),
+                        kommun,
+                        year: year as i32,
+                        period: if period == "delar" {
+                            ReportPeriod::Delar
+                        } else {
+                            ReportPeriod::Helar
+                        },
+                        status: ReportStatus::Draft,
+                        return_comment: None,
+                        participants: GenderCounts::default(),
+                        new_participants: GenderCounts::default(),
+                        ended: Ended::default(),
+                        efterstod: GenderCounts::default(),
+                        answers: ReportAnswers::default(),
+                    };
+                    coach_reports::find(&state.db, ctx.tenant_id(), &probe).await?
+                }
+                _ => None,
+            };
+            let mut raw = raw;
+            raw["return_comment"] = serde_json::json!(
+                stored
+                    .as_ref()
+                    .and_then(|s| s.report.return_comment.clone())
+            );
             let page = render_form(
                 &state,
                 FormView {
@@ -387,8 +434,10 @@ pub async fn save(
                     insats: ins.name.clone(),
                     report: raw,
                     kommun_name,
-                    status: ReportStatus::Draft,
-                    report_id: None,
+                    status: stored
+                        .as_ref()
+                        .map_or(ReportStatus::Draft, |s| s.report.status),
+                    report_id: stored.map(|s| s.id),
                     errors: Some(FormErrors::from_fields(fields)),
                 },
             )
@@ -435,7 +484,8 @@ pub async fn decision(
                     insats: r.insats.clone(),
                     status: r.report.status,
                     report: serde_json::to_value(&r.report).expect("reports serialise"),
-                    kommun_name: None,
+                    kommun_name: kommun_name(&state, ctx.tenant_id(), r.report.kommun.as_deref())
+                        .await?,
                     report_id: Some(r.id),
                     errors: Some(FormErrors::from_fields(fields)),
                 },
