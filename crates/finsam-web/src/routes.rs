@@ -111,6 +111,17 @@ fn build() -> Routes {
         Tenant(ViewTenant),
         api::members::get,
     )
+    .post(
+        "/api/v1/t/{slug}/members",
+        Tenant(Manage),
+        api::members::create,
+    )
+    .add(
+        Method::PUT,
+        "/api/v1/t/{slug}/members/{member_id}",
+        Tenant(Manage),
+        axum::routing::put(api::members::update),
+    )
     .get(
         "/api/v1/t/{slug}/people",
         Tenant(ViewPeople),
@@ -254,6 +265,26 @@ fn build() -> Routes {
         post(pages::year::import).layer(DefaultBodyLimit::max(
             api::yearfile::MAX_YEAR_FILE_BYTES + 64 * 1024,
         )),
+    )
+    .get(
+        "/t/{slug}/medlemmar/ny",
+        Tenant(Manage),
+        pages::members::new_form,
+    )
+    .post(
+        "/t/{slug}/medlemmar",
+        Tenant(Manage),
+        pages::members::create,
+    )
+    .get(
+        "/t/{slug}/medlemmar/{member_id}",
+        Tenant(Manage),
+        pages::members::edit_form,
+    )
+    .post(
+        "/t/{slug}/medlemmar/{member_id}",
+        Tenant(Manage),
+        pages::members::update,
     )
     .get(
         "/t/{slug}/rapporter",

@@ -39,7 +39,8 @@ fn env() -> &'static Environment<'static> {
             "reports.html",
             "report_form.html",
             "year.html",
-            "import_errors.html"
+            "import_errors.html",
+            "member_form.html"
         );
         env
     })

@@ -61,36 +61,11 @@ pub async fn import<C: ConnectionTrait>(
     let mut summary = ImportSummary::default();
 
     for (pos, m) in file.members.iter().enumerate() {
-        let existing = match member::Entity::find()
-            .filter(member::Column::TenantId.eq(tenant_id))
-            .filter(member::Column::Key.eq(&m.key))
-            .one(db)
-            .await?
-        {
+        let existing = match super::members::by_key(db, tenant_id, &m.key).await? {
             Some(row) => Some(row),
-            None => {
-                member::Entity::find()
-                    .filter(member::Column::TenantId.eq(tenant_id))
-                    .filter(member::Column::Orgnr.eq(m.organisationsnummer.as_str()))
-                    .one(db)
-                    .await?
-            }
+            None => super::members::by_orgnr(db, tenant_id, &m.organisationsnummer).await?,
         };
-        let mut row = match existing {
-            Some(r) => r.into(),
-            None => member::ActiveModel {
-                tenant_id: Set(tenant_id),
-                created_at: Set(Utc::now()),
-                ..Default::default()
-            },
-        };
-        row.key = Set(Some(m.key.clone()));
-        row.name = Set(m.name.clone());
-        row.kind = Set(m.kind.as_str().to_owned());
-        row.orgnr = Set(m.organisationsnummer.as_str().to_owned());
-        row.position = Set(pos as i32);
-        row.data = Set(Some(to_json(m)));
-        row.save(db).await?;
+        super::members::save(db, tenant_id, existing, m, Some(pos as i32)).await?;
         summary.members += 1;
     }
 
@@ -404,11 +379,8 @@ pub async fn export<C: ConnectionTrait>(db: &C, tenant_id: i64, year: i32) -> Re
         .all(db)
         .await?
         .into_iter()
-        .map(|m| match &m.data {
-            Some(d) => from_json(d, "member"),
-            None => Ok(member_from_columns(&m)),
-        })
-        .collect::<Result<Vec<_>>>()?;
+        .map(|m| super::members::details(&m))
+        .collect::<Vec<_>>();
     let people = person::Entity::find()
         .filter(person::Column::TenantId.eq(tenant_id))
         .order_by_asc(person::Column::Position)
@@ -512,19 +484,6 @@ pub async fn export<C: ConnectionTrait>(db: &C, tenant_id: i64, year: i32) -> Re
             .unwrap_or_default(),
         meetings,
     })
-}
-
-fn member_from_columns(m: &member::Model) -> yearfile::Member {
-    yearfile::Member {
-        key: m.key.clone().unwrap_or_else(|| format!("medlem-{}", m.id)),
-        name: m.name.clone(),
-        kind: finsam_core::MemberKind::parse(&m.kind).unwrap_or(finsam_core::MemberKind::Kommun),
-        organisationsnummer: finsam_core::OrgNr::parse(&m.orgnr)
-            .expect("stored organisationsnummer are valid"),
-        population: Default::default(),
-        registrator_emails: vec![],
-        contact: None,
-    }
 }
 
 /// The years a tenant has data for, newest first (for pickers).

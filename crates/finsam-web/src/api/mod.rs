@@ -21,7 +21,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
     info(title = "Finsam API", description = "Styrning och rapportering för samordningsförbund. Pengar anges i öre som heltal."),
     paths(
         auth::login, auth::me,
-        members::list, members::get,
+        members::list, members::get, members::create, members::update,
         people::list, people::grant, people::revoke,
         insatser::list, insatser::get,
         audit::list,

@@ -45,7 +45,13 @@ pub async fn home(
         .into_iter()
         .map(|m| {
             let kind = MemberKind::parse(&m.kind).map_or(m.kind.clone(), |k| k.label().to_owned());
-            context! { name => m.name, kind, orgnr => m.orgnr }
+            let registrator = members::details(&m)
+                .registrator_emails
+                .iter()
+                .map(|e| e.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            context! { id => m.id, name => m.name, kind, orgnr => m.orgnr, registrator }
         })
         .collect();
     let insatser: Vec<Value> = insatser::list(&state.db, ctx.tenant_id(), ctx.insats_visibility())
@@ -313,6 +319,7 @@ fn action_label(a: &str) -> &str {
         ACCOUNT_ENABLED => "Konto aktiverat",
         YEAR_IMPORTED => "Årsfil inläst",
         REPORT_SAVED => "Rapport sparad",
+        MEMBER_SAVED => "Medlem sparad",
         REPORT_SUBMITTED => "Rapport inskickad",
         REPORT_APPROVED => "Rapport godkänd",
         REPORT_RETURNED => "Rapport tillbakaskickad",
