@@ -76,6 +76,71 @@ pub fn format_percent_tenths(tenths: i64) -> String {
     format!("{sign}{},{} %", format_integer((a / 10) as i64), a % 10)
 }
 
+/// Reads kronor as people type them: `10 000`, `10000`, `1 555 400,50`, `−155 574` (a real minus or `-`).
+pub fn parse_kronor(input: &str) -> Result<Ore, &'static str> {
+    const MSG: &str = "Ange ett belopp i kronor, till exempel 10 000 eller 1 234,50.";
+    let s: String = input
+        .trim()
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{a0}')
+        .collect();
+    let (negative, s) = match s.strip_prefix(['-', '\u{2212}']) {
+        Some(rest) => (true, rest.to_owned()),
+        None => (false, s),
+    };
+    let (whole, frac) = s.split_once([',', '.']).unwrap_or((&s, ""));
+    if whole.is_empty()
+        || !whole.chars().all(|c| c.is_ascii_digit())
+        || frac.len() > 2
+        || !frac.chars().all(|c| c.is_ascii_digit())
+    {
+        return Err(MSG);
+    }
+    let kr: i64 = whole.parse().map_err(|_| MSG)?;
+    let ore: i64 = if frac.is_empty() {
+        0
+    } else {
+        format!("{frac:0<2}").parse().map_err(|_| MSG)?
+    };
+    let total = kr
+        .checked_mul(100)
+        .and_then(|v| v.checked_add(ore))
+        .ok_or(MSG)?;
+    Ok(Ore(if negative { -total } else { total }))
+}
+
+/// Kronor for a form field: `10 000` or `1 234,50` (no rounding, no minus sign trouble).
+pub fn kronor_for_input(o: Ore) -> String {
+    let sign = if o.0 < 0 { "-" } else { "" };
+    let a = o.0.unsigned_abs();
+    let whole = format_integer((a / 100) as i64);
+    match a % 100 {
+        0 => format!("{sign}{whole}"),
+        f => format!("{sign}{whole},{f:02}"),
+    }
+}
+
+/// Reads a percentage with one decimal: `20`, `18,5`, `18.5 %` → tenths (185).
+pub fn parse_percent_tenths(input: &str) -> Result<i64, &'static str> {
+    const MSG: &str = "Ange procent med högst en decimal, till exempel 20 eller 18,5.";
+    let s = input.trim().trim_end_matches('%').trim();
+    let (whole, frac) = s.split_once([',', '.']).unwrap_or((s, ""));
+    if whole.is_empty()
+        || !whole.chars().all(|c| c.is_ascii_digit())
+        || frac.len() > 1
+        || !frac.chars().all(|c| c.is_ascii_digit())
+    {
+        return Err(MSG);
+    }
+    let w: i64 = whole.parse().map_err(|_| MSG)?;
+    let f: i64 = if frac.is_empty() {
+        0
+    } else {
+        frac.parse().map_err(|_| MSG)?
+    };
+    Ok(w * 10 + f)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,6 +155,25 @@ mod tests {
         assert_eq!(Ore(-150).format_kr(), "\u{2212}2");
         assert_eq!(format_percent_tenths(185), "18,5 %");
         assert_eq!(format_percent_tenths(-5), "\u{2212}0,5 %");
+    }
+
+    #[test]
+    fn kronor_and_percent_as_typed() {
+        assert_eq!(parse_kronor("10 000"), Ok(Ore(1_000_000)));
+        assert_eq!(parse_kronor(" 1 555 400,5 "), Ok(Ore(155_540_050)));
+        assert_eq!(parse_kronor("\u{2212}155 574"), Ok(Ore(-15_557_400)));
+        assert_eq!(parse_kronor("500.25"), Ok(Ore(50_025)));
+        for bad in ["", "tio", "1,234", "1,2,3", "12a", "--5"] {
+            assert!(parse_kronor(bad).is_err(), "{bad}");
+        }
+        assert_eq!(kronor_for_input(Ore(155_540_050)), "1 555 400,50");
+        assert_eq!(
+            parse_kronor(&kronor_for_input(Ore(-12_345))),
+            Ok(Ore(-12_345))
+        );
+        assert_eq!(parse_percent_tenths("18,5 %"), Ok(185));
+        assert_eq!(parse_percent_tenths("20"), Ok(200));
+        assert!(parse_percent_tenths("18,55").is_err() && parse_percent_tenths("x").is_err());
     }
 
     #[test]

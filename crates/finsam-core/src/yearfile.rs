@@ -47,6 +47,96 @@ pub struct YearFile {
     pub meetings: Vec<Meeting>,
 }
 
+/// The Swedish heading of each text key, as the form and the årsredovisning name it.
+pub fn text_label(key: &str) -> &'static str {
+    match key {
+        "ordforanden_har_ordet" => "Ordföranden har ordet",
+        "organisation" => "Organisation",
+        "uppdrag" => "Uppdrag",
+        "finansiering" => "Finansiering",
+        "vision" => "Vision",
+        "oversikt" => "Översikt över verksamhetens utveckling",
+        "viktiga_forhallanden" => "Viktiga förhållanden för resultat och ekonomisk ställning",
+        "handelser" => "Händelser av väsentlig betydelse",
+        "styrning" => "Styrning och uppföljning av verksamheten",
+        "god_ekonomisk_hushallning" => "God ekonomisk hushållning",
+        "personalforhallanden" => "Väsentliga personalförhållanden",
+        "forvantad_utveckling" => "Förväntad utveckling",
+        _ => "Okänd text",
+    }
+}
+
+/// Checks the texts of a year: known keys, no personnummer. Paths are `texts.{key}`.
+pub fn text_problems(texts: &BTreeMap<String, String>) -> Vec<Problem> {
+    let mut p = Vec::new();
+    for (key, text) in texts {
+        if !TEXT_KEYS.contains(&key.as_str()) {
+            p.push(Problem::new(
+                format!("texts.{key}"),
+                format!("Okänd text. Kända texter: {}.", TEXT_KEYS.join(", ")),
+            ));
+        }
+        if text.chars().count() > 50_000 {
+            p.push(Problem::new(
+                format!("texts.{key}"),
+                "Texten får ha högst 50 000 tecken.",
+            ));
+        }
+        personnummer(&mut p, &format!("texts.{key}"), text);
+    }
+    p
+}
+
+/// Checks the settings of a year. Paths are `settings.…`.
+pub fn settings_problems(s: &Settings) -> Vec<Problem> {
+    let mut p = Vec::new();
+    for (name, v) in [
+        (
+            "socioekonomi_offentlig_forsorjning_ore",
+            s.socioekonomi_offentlig_forsorjning_ore,
+        ),
+        (
+            "socioekonomi_administration_ore",
+            s.socioekonomi_administration_ore,
+        ),
+        ("socioekonomi_skatt_ore", s.socioekonomi_skatt_ore),
+    ] {
+        if v < 0 {
+            p.push(Problem::new(
+                format!("settings.{name}"),
+                "Beloppet får inte vara negativt.",
+            ));
+        }
+    }
+    let brackets = &s.eget_kapital_brackets;
+    if brackets.is_empty() || brackets.last().is_some_and(|b| b.up_to_ore.is_some()) {
+        p.push(Problem::new(
+            "settings.eget_kapital_brackets",
+            "Sista intervallet ska sakna övre gräns.",
+        ));
+    }
+    if brackets
+        .windows(2)
+        .any(|w| match (w[0].up_to_ore, w[1].up_to_ore) {
+            (Some(a), Some(b)) => b <= a,
+            (None, _) => true,
+            _ => false,
+        })
+    {
+        p.push(Problem::new(
+            "settings.eget_kapital_brackets",
+            "Intervallens övre gränser ska öka.",
+        ));
+    }
+    if brackets.iter().any(|b| b.percent_tenths > 1000) {
+        p.push(Problem::new(
+            "settings.eget_kapital_brackets",
+            "En procentsats får vara högst 100 %.",
+        ));
+    }
+    p
+}
+
 /// The text keys the årsredovisning knows, in document order.
 pub const TEXT_KEYS: &[&str] = &[
     "ordforanden_har_ordet",
@@ -1099,54 +1189,8 @@ impl YearFile {
                 }
             }
         }
-        let s = &self.settings;
-        for (name, v) in [
-            (
-                "socioekonomi_offentlig_forsorjning_ore",
-                s.socioekonomi_offentlig_forsorjning_ore,
-            ),
-            (
-                "socioekonomi_administration_ore",
-                s.socioekonomi_administration_ore,
-            ),
-            ("socioekonomi_skatt_ore", s.socioekonomi_skatt_ore),
-        ] {
-            if v < 0 {
-                p.push(Problem::new(
-                    format!("settings.{name}"),
-                    "Beloppet får inte vara negativt.",
-                ));
-            }
-        }
-        let brackets = &s.eget_kapital_brackets;
-        if brackets.is_empty() || brackets.last().is_some_and(|b| b.up_to_ore.is_some()) {
-            p.push(Problem::new(
-                "settings.eget_kapital_brackets",
-                "Sista intervallet ska sakna övre gräns.",
-            ));
-        }
-        if brackets
-            .windows(2)
-            .any(|w| match (w[0].up_to_ore, w[1].up_to_ore) {
-                (Some(a), Some(b)) => b <= a,
-                (None, _) => true,
-                _ => false,
-            })
-        {
-            p.push(Problem::new(
-                "settings.eget_kapital_brackets",
-                "Intervallens övre gränser ska öka.",
-            ));
-        }
-        for (key, text) in &self.texts {
-            if !TEXT_KEYS.contains(&key.as_str()) {
-                p.push(Problem::new(
-                    format!("texts.{key}"),
-                    format!("Okänd text. Kända texter: {}.", TEXT_KEYS.join(", ")),
-                ));
-            }
-            personnummer(&mut p, &format!("texts.{key}"), text);
-        }
+        p.extend(settings_problems(&self.settings));
+        p.extend(text_problems(&self.texts));
         let meetings = unique_keys(
             &mut p,
             "meetings",

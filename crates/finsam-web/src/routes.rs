@@ -185,6 +185,28 @@ fn build() -> Routes {
         api::figures::budget,
     )
     .get(
+        "/api/v1/t/{slug}/years/{year}/texts",
+        Tenant(ReadAll),
+        api::yeardata::texts,
+    )
+    .add(
+        Method::PUT,
+        "/api/v1/t/{slug}/years/{year}/texts",
+        Tenant(Manage),
+        axum::routing::put(api::yeardata::put_texts),
+    )
+    .get(
+        "/api/v1/t/{slug}/years/{year}/settings",
+        Tenant(ReadAll),
+        api::yeardata::settings,
+    )
+    .add(
+        Method::PUT,
+        "/api/v1/t/{slug}/years/{year}/settings",
+        Tenant(Manage),
+        axum::routing::put(api::yeardata::put_settings),
+    )
+    .get(
         "/api/v1/t/{slug}/coach-reports",
         Tenant(ViewTenant),
         api::reports::list,
@@ -285,6 +307,26 @@ fn build() -> Routes {
         "/t/{slug}/medlemmar/{member_id}",
         Tenant(Manage),
         pages::members::update,
+    )
+    .get(
+        "/t/{slug}/ar/{year}/texter",
+        Tenant(Manage),
+        pages::yeardata::texts_form,
+    )
+    .post(
+        "/t/{slug}/ar/{year}/texter",
+        Tenant(Manage),
+        pages::yeardata::texts_save,
+    )
+    .get(
+        "/t/{slug}/ar/{year}/installningar",
+        Tenant(Manage),
+        pages::yeardata::settings_form,
+    )
+    .post(
+        "/t/{slug}/ar/{year}/installningar",
+        Tenant(Manage),
+        pages::yeardata::settings_save,
     )
     .get(
         "/t/{slug}/rapporter",

@@ -40,7 +40,9 @@ fn env() -> &'static Environment<'static> {
             "report_form.html",
             "year.html",
             "import_errors.html",
-            "member_form.html"
+            "member_form.html",
+            "texts.html",
+            "settings.html"
         );
         env
     })

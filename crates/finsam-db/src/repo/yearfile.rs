@@ -500,3 +500,46 @@ pub async fn years<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<Vec<i32
     let _ = Utc::now().year();
     Ok(ys)
 }
+
+/// The year's årsredovisning texts by key.
+pub async fn texts<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    year: i32,
+) -> Result<std::collections::BTreeMap<String, String>> {
+    Ok(get_year_data(db, tenant_id, year, KIND_TEXTS)
+        .await?
+        .unwrap_or_default())
+}
+
+/// Replaces the year's texts (an empty text is removed).
+pub async fn set_texts<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    year: i32,
+    texts: &std::collections::BTreeMap<String, String>,
+) -> Result<()> {
+    let kept: std::collections::BTreeMap<&String, &String> =
+        texts.iter().filter(|(_, v)| !v.trim().is_empty()).collect();
+    put_year_data(db, tenant_id, year, KIND_TEXTS, to_json(&kept)).await
+}
+
+/// The year's settings (the defaults when none are stored).
+pub async fn settings<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    year: i32,
+) -> Result<yearfile::Settings> {
+    Ok(get_year_data(db, tenant_id, year, KIND_SETTINGS)
+        .await?
+        .unwrap_or_default())
+}
+
+pub async fn set_settings<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    year: i32,
+    settings: &yearfile::Settings,
+) -> Result<()> {
+    put_year_data(db, tenant_id, year, KIND_SETTINGS, to_json(settings)).await
+}

@@ -11,6 +11,7 @@ pub mod members;
 pub mod people;
 pub mod reports;
 pub mod xlsx;
+pub mod yeardata;
 pub mod yearfile;
 
 use utoipa::OpenApi;
@@ -29,6 +30,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         reports::list, reports::get, reports::save, reports::decision,
         xlsx::participants, xlsx::budget,
         figures::key_figures, figures::budget,
+        yeardata::texts, yeardata::put_texts, yeardata::settings, yeardata::put_settings,
         admin::tenants, admin::create_tenant, admin::invite, admin::accounts,
         health::healthz, health::readyz,
     ),

@@ -7,6 +7,7 @@ pub mod members;
 pub mod reports;
 pub mod tenant;
 pub mod year;
+pub mod yeardata;
 
 /// A `next` parameter is followed only to a path on this server.
 pub fn safe_next(next: Option<&str>) -> Option<String> {

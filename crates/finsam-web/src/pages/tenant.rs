@@ -320,6 +320,7 @@ fn action_label(a: &str) -> &str {
         YEAR_IMPORTED => "Årsfil inläst",
         REPORT_SAVED => "Rapport sparad",
         MEMBER_SAVED => "Medlem sparad",
+        YEAR_DATA_SAVED => "Årets uppgifter sparade",
         REPORT_SUBMITTED => "Rapport inskickad",
         REPORT_APPROVED => "Rapport godkänd",
         REPORT_RETURNED => "Rapport tillbakaskickad",

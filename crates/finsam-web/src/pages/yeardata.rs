@@ -1,0 +1,319 @@
+//! The kansli's forms for a year's texts and settings.
+
+use crate::api::yeardata::{save_settings, save_texts};
+use crate::error::{AppError, FieldError, PageError};
+use crate::extract::{ClientInfo, Tenant, TenantCtx, perm};
+use crate::state::AppState;
+use crate::views::{self, FormErrors, csrf_for_page};
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+use finsam_core::money::{
+    Ore, format_integer, kronor_for_input, parse_kronor, parse_percent_tenths,
+};
+use finsam_core::yearfile::{EkBracket, EkReading, Settings, TEXT_KEYS, text_label};
+use finsam_db::repo::yearfile as repo;
+use minijinja::value::Serde;
+use minijinja::{Value, context};
+use std::collections::{BTreeMap, HashMap};
+
+fn year_ok(year: i32) -> Result<i32, AppError> {
+    if (2000..=2100).contains(&year) {
+        Ok(year)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+async fn texts_page(
+    state: &AppState,
+    ctx: &TenantCtx,
+    csrf: &str,
+    year: i32,
+    values: &BTreeMap<String, String>,
+    errors: Option<FormErrors>,
+) -> Result<Html<String>, AppError> {
+    let layout = views::layout(state, &ctx.auth, Some(ctx), csrf).await?;
+    let texts: Vec<Value> = TEXT_KEYS
+        .iter()
+        .map(|k| context! { key => *k, label => text_label(k), value => values.get(*k).cloned().unwrap_or_default() })
+        .collect();
+    Ok(views::render(
+        "texts.html",
+        context! {
+            title => format!("Texter {year}"), year, texts, errors => Value::from(Serde(&errors)),
+            tenant => context! { slug => ctx.tenant.slug.clone(), name => ctx.tenant.name.clone() },
+            ..layout
+        },
+    ))
+}
+
+pub async fn texts_form(
+    State(state): State<AppState>,
+    ctx: Tenant<perm::Manage>,
+    jar: CookieJar,
+    Path(path): Path<(String, i32)>,
+) -> Result<Response, PageError> {
+    let year = year_ok(path.1)?;
+    let values = repo::texts(&state.db, ctx.tenant_id(), year).await?;
+    let (jar, csrf) = csrf_for_page(&state, jar);
+    Ok((
+        jar,
+        texts_page(&state, &ctx, &csrf, year, &values, None).await?,
+    )
+        .into_response())
+}
+
+pub async fn texts_save(
+    State(state): State<AppState>,
+    ctx: Tenant<perm::Manage>,
+    client: ClientInfo,
+    jar: CookieJar,
+    Path(path): Path<(String, i32)>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let year = year_ok(path.1)?;
+    let texts: BTreeMap<String, String> = TEXT_KEYS
+        .iter()
+        .map(|k| {
+            (
+                k.to_string(),
+                form.get(&format!("texts-{k}"))
+                    .map(|v| v.replace("\r\n", "\n"))
+                    .unwrap_or_default(),
+            )
+        })
+        .collect();
+    match save_texts(&state, &ctx, year, texts.clone(), &client).await {
+        Ok(()) => Ok(Redirect::to(&format!("/t/{}/ar/{year}", ctx.tenant.slug)).into_response()),
+        Err(AppError::Validation(fields)) => {
+            let fields = fields
+                .into_iter()
+                .map(|f| FieldError::new(f.path.replace('.', "-"), f.message))
+                .collect();
+            let (jar, csrf) = csrf_for_page(&state, jar);
+            let html = texts_page(
+                &state,
+                &ctx,
+                &csrf,
+                year,
+                &texts,
+                Some(FormErrors::from_fields(fields)),
+            )
+            .await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, jar, html).into_response())
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}
+
+/// The settings form's values as typed.
+#[derive(serde::Serialize)]
+struct SettingsForm {
+    offentlig: String,
+    administration: String,
+    skatt: String,
+    brackets: Vec<BracketForm>,
+    reading: String,
+    delarsrapport: bool,
+}
+
+#[derive(serde::Serialize)]
+struct BracketForm {
+    upto: String,
+    percent: String,
+}
+
+const BRACKET_ROWS: usize = 4;
+
+fn form_from(s: &Settings) -> SettingsForm {
+    let mut brackets: Vec<BracketForm> = s
+        .eget_kapital_brackets
+        .iter()
+        .map(|b| BracketForm {
+            upto: b
+                .up_to_ore
+                .map(|o| kronor_for_input(Ore(o)))
+                .unwrap_or_default(),
+            percent: {
+                let t = b.percent_tenths;
+                if t % 10 == 0 {
+                    format_integer(i64::from(t / 10))
+                } else {
+                    format!("{},{}", t / 10, t % 10)
+                }
+            },
+        })
+        .collect();
+    while brackets.len() < BRACKET_ROWS {
+        brackets.push(BracketForm {
+            upto: String::new(),
+            percent: String::new(),
+        });
+    }
+    SettingsForm {
+        offentlig: kronor_for_input(Ore(s.socioekonomi_offentlig_forsorjning_ore)),
+        administration: kronor_for_input(Ore(s.socioekonomi_administration_ore)),
+        skatt: kronor_for_input(Ore(s.socioekonomi_skatt_ore)),
+        brackets,
+        reading: match s.eget_kapital_reading {
+            EkReading::Marginal => "marginal".into(),
+            EkReading::Whole => "whole".into(),
+        },
+        delarsrapport: s.delarsrapport_required,
+    }
+}
+
+async fn settings_page(
+    state: &AppState,
+    ctx: &TenantCtx,
+    csrf: &str,
+    year: i32,
+    form: &SettingsForm,
+    errors: Option<FormErrors>,
+) -> Result<Html<String>, AppError> {
+    let layout = views::layout(state, &ctx.auth, Some(ctx), csrf).await?;
+    Ok(views::render(
+        "settings.html",
+        context! {
+            title => format!("Inställningar {year}"), year,
+            form => Value::from(Serde(form)), errors => Value::from(Serde(&errors)),
+            tenant => context! { slug => ctx.tenant.slug.clone(), name => ctx.tenant.name.clone() },
+            ..layout
+        },
+    ))
+}
+
+pub async fn settings_form(
+    State(state): State<AppState>,
+    ctx: Tenant<perm::Manage>,
+    jar: CookieJar,
+    Path(path): Path<(String, i32)>,
+) -> Result<Response, PageError> {
+    let year = year_ok(path.1)?;
+    let s = repo::settings(&state.db, ctx.tenant_id(), year).await?;
+    let (jar, csrf) = csrf_for_page(&state, jar);
+    Ok((
+        jar,
+        settings_page(&state, &ctx, &csrf, year, &form_from(&s), None).await?,
+    )
+        .into_response())
+}
+
+/// Reads the settings form; every field that does not parse is named.
+fn read_settings(
+    form: &HashMap<String, String>,
+) -> (SettingsForm, Result<Settings, Vec<FieldError>>) {
+    let get = |k: &str| form.get(k).cloned().unwrap_or_default();
+    let mut errors = Vec::new();
+    let mut amount = |field: &str| match parse_kronor(&get(field)) {
+        Ok(o) => o.0,
+        Err(m) => {
+            errors.push(FieldError::new(field, m));
+            0
+        }
+    };
+    let offentlig = amount("offentlig");
+    let administration = amount("administration");
+    let skatt = amount("skatt");
+    let mut brackets = Vec::new();
+    let mut shown = Vec::new();
+    for i in 0..BRACKET_ROWS {
+        let (upto, percent) = (get(&format!("upto_{i}")), get(&format!("percent_{i}")));
+        shown.push(BracketForm {
+            upto: upto.clone(),
+            percent: percent.clone(),
+        });
+        if upto.trim().is_empty() && percent.trim().is_empty() {
+            continue;
+        }
+        let up_to_ore = match upto.trim() {
+            "" => None,
+            u => match parse_kronor(u) {
+                Ok(o) => Some(o.0),
+                Err(m) => {
+                    errors.push(FieldError::new(format!("upto_{i}"), m));
+                    None
+                }
+            },
+        };
+        match parse_percent_tenths(&percent) {
+            Ok(t) => brackets.push(EkBracket {
+                up_to_ore,
+                percent_tenths: t as u32,
+            }),
+            Err(m) => errors.push(FieldError::new(format!("percent_{i}"), m)),
+        }
+    }
+    let reading = if get("reading") == "whole" {
+        EkReading::Whole
+    } else {
+        EkReading::Marginal
+    };
+    let shown_form = SettingsForm {
+        offentlig: get("offentlig"),
+        administration: get("administration"),
+        skatt: get("skatt"),
+        brackets: shown,
+        reading: get("reading"),
+        delarsrapport: form.contains_key("delarsrapport"),
+    };
+    if !errors.is_empty() {
+        return (shown_form, Err(errors));
+    }
+    let settings = Settings {
+        socioekonomi_offentlig_forsorjning_ore: offentlig,
+        socioekonomi_administration_ore: administration,
+        socioekonomi_skatt_ore: skatt,
+        eget_kapital_brackets: brackets,
+        eget_kapital_reading: reading,
+        delarsrapport_required: shown_form.delarsrapport,
+    };
+    (shown_form, Ok(settings))
+}
+
+pub async fn settings_save(
+    State(state): State<AppState>,
+    ctx: Tenant<perm::Manage>,
+    client: ClientInfo,
+    jar: CookieJar,
+    Path(path): Path<(String, i32)>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let year = year_ok(path.1)?;
+    let (shown, parsed) = read_settings(&form);
+    let result = match parsed {
+        Ok(s) => save_settings(&state, &ctx, year, s, &client).await,
+        Err(fields) => Err(AppError::Validation(fields)),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/t/{}/ar/{year}", ctx.tenant.slug)).into_response()),
+        Err(AppError::Validation(fields)) => {
+            let fields = fields
+                .into_iter()
+                .map(|f| {
+                    let path = if f.path.starts_with("settings.eget_kapital") {
+                        "brackets".to_owned()
+                    } else {
+                        f.path
+                    };
+                    FieldError::new(path, f.message)
+                })
+                .collect();
+            let (jar, csrf) = csrf_for_page(&state, jar);
+            let html = settings_page(
+                &state,
+                &ctx,
+                &csrf,
+                year,
+                &shown,
+                Some(FormErrors::from_fields(fields)),
+            )
+            .await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, jar, html).into_response())
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}
