@@ -302,7 +302,7 @@ async fn a_file_above_five_mib_answers_413_and_only_the_kansli_imports() {
     assert_eq!(a.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(a.json()["error"]["code"], "payload_too_large");
     let mut fits = year_file();
-    fits["texts"]["ordforanden_har_ordet"] = json!("y".repeat(4 * 1024 * 1024));
+    fits["insatser"][0]["description"] = json!("y".repeat(4 * 1024 * 1024));
     assert_eq!(
         import(&app, "hoglandet", &kansli, &fits).await.status,
         StatusCode::OK
