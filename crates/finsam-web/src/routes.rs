@@ -309,6 +309,11 @@ fn build() -> Routes {
         pages::members::update,
     )
     .get(
+        "/t/{slug}/ar/{year}/organisation",
+        Tenant(ReadAll),
+        pages::organisation::show,
+    )
+    .get(
         "/t/{slug}/ar/{year}/texter",
         Tenant(Manage),
         pages::yeardata::texts_form,

@@ -42,7 +42,8 @@ fn env() -> &'static Environment<'static> {
             "import_errors.html",
             "member_form.html",
             "texts.html",
-            "settings.html"
+            "settings.html",
+            "organisation.html"
         );
         env
     })

@@ -272,3 +272,33 @@ async fn the_budget_downloads_as_excel() {
     assert_eq!(none.status(), StatusCode::NOT_FOUND);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_organisation_page_answers_who_sat_and_who_changed() {
+    let app = spawn_app().await;
+    app.import_fixture("hoglandet", "hoglandet-2024.json").await;
+    let token = app.token("beredning@hoglandet.example").await;
+    let a = app
+        .get("/t/hoglandet/ar/2024/organisation", Some(&token))
+        .await;
+    assert_eq!(a.status, StatusCode::OK);
+    // Seed 004: the Aneby ersättare changed on 2024-11-25/26.
+    assert!(
+        a.body.contains("Arijana Jazic") && a.body.contains("2024-11-25"),
+        "{}",
+        a.body
+    );
+    assert!(
+        a.body
+            .contains("2024-11-26: Gudrun Andersson blev ersättare i styrelsen för Aneby kommun.")
+    );
+    assert!(a.body.contains("Beredningsgrupp") && a.body.contains("Kajsa Hallmans"));
+    let coach = app.token("coach@hoglandet.example").await;
+    assert_eq!(
+        app.get("/t/hoglandet/ar/2024/organisation", Some(&coach))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    app.stop().await;
+}

@@ -4,6 +4,7 @@ pub mod account;
 pub mod admin;
 pub mod login;
 pub mod members;
+pub mod organisation;
 pub mod reports;
 pub mod tenant;
 pub mod year;
