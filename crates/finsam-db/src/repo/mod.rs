@@ -6,6 +6,7 @@ pub mod coach_reports;
 pub mod insatser;
 pub mod members;
 pub mod memberships;
+pub mod organisation;
 pub mod outbox;
 pub mod sessions;
 pub mod tenants;

@@ -9,8 +9,8 @@
 
 use crate::Result;
 use crate::entities::{
-    account, coach_report, insats, meeting, member, person, seat, staff, survey_definition,
-    survey_result, year_data,
+    account, coach_report, insats, meeting, member, staff, survey_definition, survey_result,
+    year_data,
 };
 use chrono::{Datelike, NaiveDate, Utc};
 use finsam_core::yearfile::{self, YearFile};
@@ -70,24 +70,7 @@ pub async fn import<C: ConnectionTrait>(
     }
 
     for (pos, p) in file.people.iter().enumerate() {
-        let existing = person::Entity::find()
-            .filter(person::Column::TenantId.eq(tenant_id))
-            .filter(person::Column::Key.eq(&p.key))
-            .one(db)
-            .await?;
-        let mut row = match existing {
-            Some(r) => r.into(),
-            None => person::ActiveModel {
-                tenant_id: Set(tenant_id),
-                key: Set(p.key.clone()),
-                ..Default::default()
-            },
-        };
-        row.name = Set(p.name.clone());
-        row.email = Set(p.email.as_ref().map(|e| e.as_str().to_owned()));
-        row.position = Set(pos as i32);
-        row.data = Set(to_json(p));
-        row.save(db).await?;
+        super::organisation::save_person(db, tenant_id, p, Some(pos as i32)).await?;
         summary.people += 1;
     }
 
@@ -95,29 +78,8 @@ pub async fn import<C: ConnectionTrait>(
         ("styrelse", &file.organisation.styrelse),
         ("beredningsgrupp", &file.organisation.beredningsgrupp),
     ] {
-        if seats.is_empty() {
-            continue;
-        }
-        seat::Entity::delete_many()
-            .filter(seat::Column::TenantId.eq(tenant_id))
-            .filter(seat::Column::Body.eq(body))
-            .exec(db)
-            .await?;
-        for (pos, s) in seats.iter().enumerate() {
-            seat::ActiveModel {
-                tenant_id: Set(tenant_id),
-                body: Set(body.to_owned()),
-                person_key: Set(s.person.clone()),
-                member_key: Set(s.member.clone()),
-                from_date: Set(s.from),
-                to_date: Set(s.to),
-                position: Set(pos as i32),
-                data: Set(to_json(s)),
-                ..Default::default()
-            }
-            .insert(db)
-            .await?;
-            summary.seats += 1;
+        if !seats.is_empty() {
+            summary.seats += super::organisation::replace_seats(db, tenant_id, body, seats).await?;
         }
     }
     if !file.organisation.kansli.is_empty() {
@@ -381,30 +343,11 @@ pub async fn export<C: ConnectionTrait>(db: &C, tenant_id: i64, year: i32) -> Re
         .into_iter()
         .map(|m| super::members::details(&m))
         .collect::<Vec<_>>();
-    let people = person::Entity::find()
-        .filter(person::Column::TenantId.eq(tenant_id))
-        .order_by_asc(person::Column::Position)
-        .order_by_asc(person::Column::Id)
-        .all(db)
-        .await?
-        .iter()
-        .map(|p| from_json(&p.data, "person"))
-        .collect::<Result<Vec<_>>>()?;
+    let people = super::organisation::people(db, tenant_id).await?;
     let mut organisation = yearfile::Organisation::default();
-    for (body, out) in [
-        ("styrelse", &mut organisation.styrelse),
-        ("beredningsgrupp", &mut organisation.beredningsgrupp),
-    ] {
-        for s in seat::Entity::find()
-            .filter(seat::Column::TenantId.eq(tenant_id))
-            .filter(seat::Column::Body.eq(body))
-            .order_by_asc(seat::Column::Position)
-            .all(db)
-            .await?
-        {
-            out.push(from_json(&s.data, "seat")?);
-        }
-    }
+    organisation.styrelse = super::organisation::seats(db, tenant_id, "styrelse").await?;
+    organisation.beredningsgrupp =
+        super::organisation::seats(db, tenant_id, "beredningsgrupp").await?;
     for s in staff::Entity::find()
         .filter(staff::Column::TenantId.eq(tenant_id))
         .order_by_asc(staff::Column::Position)
