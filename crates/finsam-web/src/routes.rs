@@ -207,6 +207,17 @@ fn build() -> Routes {
         axum::routing::put(api::yeardata::put_settings),
     )
     .get(
+        "/api/v1/t/{slug}/organisation/{body}",
+        Tenant(ReadAll),
+        api::organisation::get,
+    )
+    .add(
+        Method::PUT,
+        "/api/v1/t/{slug}/organisation/{body}",
+        Tenant(Manage),
+        axum::routing::put(api::organisation::put),
+    )
+    .get(
         "/api/v1/t/{slug}/coach-reports",
         Tenant(ViewTenant),
         api::reports::list,
@@ -307,6 +318,16 @@ fn build() -> Routes {
         "/t/{slug}/medlemmar/{member_id}",
         Tenant(Manage),
         pages::members::update,
+    )
+    .get(
+        "/t/{slug}/organisation/{body}",
+        Tenant(Manage),
+        pages::organisation_edit::form,
+    )
+    .post(
+        "/t/{slug}/organisation/{body}",
+        Tenant(Manage),
+        pages::organisation_edit::save,
     )
     .get(
         "/t/{slug}/ar/{year}/organisation",

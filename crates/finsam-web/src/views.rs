@@ -43,7 +43,8 @@ fn env() -> &'static Environment<'static> {
             "member_form.html",
             "texts.html",
             "settings.html",
-            "organisation.html"
+            "organisation.html",
+            "seats_form.html"
         );
         env
     })

@@ -112,6 +112,7 @@ async fn fixture(app: &TestApp) -> Fixture {
             ("role", "styrelse".to_owned()),
             ("report_id", report.to_string()),
             ("year", "2024".to_owned()),
+            ("body", "styrelse".to_owned()),
         ])
     };
     Fixture {

@@ -8,6 +8,7 @@ pub mod figures;
 pub mod health;
 pub mod insatser;
 pub mod members;
+pub mod organisation;
 pub mod people;
 pub mod reports;
 pub mod xlsx;
@@ -31,6 +32,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         xlsx::participants, xlsx::budget,
         figures::key_figures, figures::budget,
         yeardata::texts, yeardata::put_texts, yeardata::settings, yeardata::put_settings,
+        organisation::get, organisation::put,
         admin::tenants, admin::create_tenant, admin::invite, admin::accounts,
         health::healthz, health::readyz,
     ),

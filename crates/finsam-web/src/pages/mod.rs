@@ -5,6 +5,7 @@ pub mod admin;
 pub mod login;
 pub mod members;
 pub mod organisation;
+pub mod organisation_edit;
 pub mod reports;
 pub mod tenant;
 pub mod year;

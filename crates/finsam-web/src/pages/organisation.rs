@@ -107,6 +107,7 @@ pub async fn show(
                 styrelse => rows(&file, &org.styrelse, year),
                 beredningsgrupp => rows(&file, &org.beredningsgrupp, year),
                 kansli, changes => all_changes,
+                can_manage => ctx.can(finsam_core::Permission::Manage),
                 ..layout
             },
         ),

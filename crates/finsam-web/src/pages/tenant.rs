@@ -321,6 +321,7 @@ fn action_label(a: &str) -> &str {
         REPORT_SAVED => "Rapport sparad",
         MEMBER_SAVED => "Medlem sparad",
         YEAR_DATA_SAVED => "Årets uppgifter sparade",
+        SEATS_SAVED => "Ledamöter sparade",
         REPORT_SUBMITTED => "Rapport inskickad",
         REPORT_APPROVED => "Rapport godkänd",
         REPORT_RETURNED => "Rapport tillbakaskickad",
