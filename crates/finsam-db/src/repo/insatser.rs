@@ -147,3 +147,69 @@ pub fn details(i: &Insats) -> finsam_core::yearfile::Insats {
 pub fn key_of(i: &Insats) -> String {
     i.key.clone().unwrap_or_else(|| format!("insats-{}", i.id))
 }
+
+pub async fn by_key<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    key: &str,
+) -> Result<Option<Insats>> {
+    Ok(insats::Entity::find()
+        .filter(insats::Column::TenantId.eq(tenant_id))
+        .filter(insats::Column::Key.eq(key))
+        .one(db)
+        .await?)
+}
+
+pub async fn by_name<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    name: &str,
+) -> Result<Option<Insats>> {
+    Ok(insats::Entity::find()
+        .filter(insats::Column::TenantId.eq(tenant_id))
+        .filter(insats::Column::Name.eq(name))
+        .one(db)
+        .await?)
+}
+
+/// Writes an insats: into `existing` (a row of this tenant), or as a new one; then attaches the coaches
+/// it names who have an account (the others are attached when their account is made). `position` keeps a
+/// year file's order; `None` keeps the row's (a new one goes last).
+pub async fn save<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    existing: Option<Insats>,
+    ins: &finsam_core::yearfile::Insats,
+    position: Option<i32>,
+) -> Result<Insats> {
+    use sea_orm::TryIntoModel;
+    let mut row = match existing {
+        Some(r) => r.into(),
+        None => insats::ActiveModel {
+            tenant_id: Set(tenant_id),
+            created_at: Set(Utc::now()),
+            position: Set(i32::MAX / 2),
+            ..Default::default()
+        },
+    };
+    row.key = Set(Some(ins.key.clone()));
+    row.name = Set(ins.name.clone());
+    row.kind = Set(ins.kind.as_str().to_owned());
+    if let Some(p) = position {
+        row.position = Set(p);
+    }
+    row.data = Set(Some(
+        serde_json::to_string(ins).expect("insatser serialise"),
+    ));
+    let saved = row.save(db).await?.try_into_model()?;
+    for c in &ins.coaches {
+        if let Some(a) = crate::entities::account::Entity::find()
+            .filter(crate::entities::account::Column::Email.eq(c.email.as_str()))
+            .one(db)
+            .await?
+        {
+            attach_coach(db, tenant_id, saved.id, a.id).await?;
+        }
+    }
+    Ok(saved)
+}

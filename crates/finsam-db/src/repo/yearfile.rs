@@ -9,8 +9,7 @@
 
 use crate::Result;
 use crate::entities::{
-    account, coach_report, insats, meeting, member, staff, survey_definition, survey_result,
-    year_data,
+    coach_report, insats, meeting, member, staff, survey_definition, survey_result, year_data,
 };
 use chrono::{Datelike, NaiveDate, Utc};
 use finsam_core::yearfile::{self, YearFile};
@@ -101,46 +100,11 @@ pub async fn import<C: ConnectionTrait>(
     }
 
     for (pos, ins) in file.insatser.iter().enumerate() {
-        let existing = match insats::Entity::find()
-            .filter(insats::Column::TenantId.eq(tenant_id))
-            .filter(insats::Column::Key.eq(&ins.key))
-            .one(db)
-            .await?
-        {
+        let existing = match super::insatser::by_key(db, tenant_id, &ins.key).await? {
             Some(r) => Some(r),
-            None => {
-                insats::Entity::find()
-                    .filter(insats::Column::TenantId.eq(tenant_id))
-                    .filter(insats::Column::Name.eq(&ins.name))
-                    .one(db)
-                    .await?
-            }
+            None => super::insatser::by_name(db, tenant_id, &ins.name).await?,
         };
-        let mut row = match existing {
-            Some(r) => r.into(),
-            None => insats::ActiveModel {
-                tenant_id: Set(tenant_id),
-                created_at: Set(Utc::now()),
-                ..Default::default()
-            },
-        };
-        row.key = Set(Some(ins.key.clone()));
-        row.name = Set(ins.name.clone());
-        row.kind = Set(ins.kind.as_str().to_owned());
-        row.position = Set(pos as i32);
-        row.data = Set(Some(to_json(ins)));
-        let saved = row.save(db).await?;
-        let insats_id = saved.id.unwrap();
-        // Coaches with an account are attached at once; the others when their account is made.
-        for c in &ins.coaches {
-            if let Some(a) = account::Entity::find()
-                .filter(account::Column::Email.eq(c.email.as_str()))
-                .one(db)
-                .await?
-            {
-                super::insatser::attach_coach(db, tenant_id, insats_id, a.id).await?;
-            }
-        }
+        super::insatser::save(db, tenant_id, existing, ins, Some(pos as i32)).await?;
         summary.insatser += 1;
     }
 
