@@ -147,6 +147,17 @@ fn build() -> Routes {
         TenantInsats,
         api::insatser::get,
     )
+    .post(
+        "/api/v1/t/{slug}/insatser",
+        Tenant(Manage),
+        api::insats_edit::create,
+    )
+    .add(
+        Method::PUT,
+        "/api/v1/t/{slug}/insatser/{insats_id}",
+        Tenant(Manage),
+        axum::routing::put(api::insats_edit::update),
+    )
     .get(
         "/api/v1/t/{slug}/audit",
         Tenant(ViewAuditLog),
@@ -353,6 +364,31 @@ fn build() -> Routes {
         "/t/{slug}/ar/{year}/installningar",
         Tenant(Manage),
         pages::yeardata::settings_save,
+    )
+    .get(
+        "/t/{slug}/insatser",
+        Tenant(ViewTenant),
+        pages::insatser::list,
+    )
+    .get(
+        "/t/{slug}/insatser/ny",
+        Tenant(Manage),
+        pages::insatser::new_form,
+    )
+    .post(
+        "/t/{slug}/insatser",
+        Tenant(Manage),
+        pages::insatser::create,
+    )
+    .get(
+        "/t/{slug}/insatser/{insats_id}",
+        TenantInsats,
+        pages::insatser::show,
+    )
+    .post(
+        "/t/{slug}/insatser/{insats_id}",
+        Tenant(Manage),
+        pages::insatser::update,
     )
     .get(
         "/t/{slug}/rapporter",

@@ -44,7 +44,9 @@ fn env() -> &'static Environment<'static> {
             "texts.html",
             "settings.html",
             "organisation.html",
-            "seats_form.html"
+            "seats_form.html",
+            "insatser.html",
+            "insats_form.html"
         );
         env
     })

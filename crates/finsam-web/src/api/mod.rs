@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod figures;
 pub mod health;
+pub mod insats_edit;
 pub mod insatser;
 pub mod members;
 pub mod organisation;
@@ -33,6 +34,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         figures::key_figures, figures::budget,
         yeardata::texts, yeardata::put_texts, yeardata::settings, yeardata::put_settings,
         organisation::get, organisation::put,
+        insats_edit::create, insats_edit::update,
         admin::tenants, admin::create_tenant, admin::invite, admin::accounts,
         health::healthz, health::readyz,
     ),

@@ -322,6 +322,7 @@ fn action_label(a: &str) -> &str {
         MEMBER_SAVED => "Medlem sparad",
         YEAR_DATA_SAVED => "Årets uppgifter sparade",
         SEATS_SAVED => "Ledamöter sparade",
+        INSATS_SAVED => "Insats sparad",
         REPORT_SUBMITTED => "Rapport inskickad",
         REPORT_APPROVED => "Rapport godkänd",
         REPORT_RETURNED => "Rapport tillbakaskickad",

@@ -208,16 +208,16 @@ fn read_settings(
 ) -> (SettingsForm, Result<Settings, Vec<FieldError>>) {
     let get = |k: &str| form.get(k).cloned().unwrap_or_default();
     let mut errors = Vec::new();
-    let mut amount = |field: &str| match parse_kronor(&get(field)) {
+    let mut amount = |field: &str, label: &str| match parse_kronor(&get(field)) {
         Ok(o) => o.0,
         Err(m) => {
-            errors.push(FieldError::new(field, m));
+            errors.push(FieldError::new(field, format!("{label}: {m}")));
             0
         }
     };
-    let offentlig = amount("offentlig");
-    let administration = amount("administration");
-    let skatt = amount("skatt");
+    let offentlig = amount("offentlig", "Offentlig försörjning");
+    let administration = amount("administration", "Administration");
+    let skatt = amount("skatt", "Skatteintäkt");
     let mut brackets = Vec::new();
     let mut shown = Vec::new();
     for i in 0..BRACKET_ROWS {
