@@ -158,6 +158,12 @@ fn build() -> Routes {
         Tenant(Manage),
         axum::routing::put(api::insats_edit::update),
     )
+    .add(
+        Method::PUT,
+        "/api/v1/t/{slug}/insatser/{insats_id}/maluppfyllelse/{year}",
+        Tenant(Manage),
+        axum::routing::put(api::insats_edit::put_results),
+    )
     .get(
         "/api/v1/t/{slug}/audit",
         Tenant(ViewAuditLog),
@@ -389,6 +395,11 @@ fn build() -> Routes {
         "/t/{slug}/insatser/{insats_id}",
         Tenant(Manage),
         pages::insatser::update,
+    )
+    .post(
+        "/t/{slug}/insatser/{insats_id}/maluppfyllelse/{year}",
+        Tenant(Manage),
+        pages::insatser::results,
     )
     .get(
         "/t/{slug}/rapporter",

@@ -183,6 +183,24 @@ mod tests {
         }
     }
 
+    /// The Content-Security-Policy allows no inline styles or scripts: a template that used them would
+    /// silently lose them in the browser.
+    #[test]
+    fn no_template_uses_inline_style_or_script() {
+        for (name, t) in env().templates() {
+            let src = t.source();
+            for bad in [
+                " style=\"",
+                "<script",
+                " onclick=",
+                " onload=",
+                "javascript:",
+            ] {
+                assert!(!src.contains(bad), "{name} contains {bad:?}");
+            }
+        }
+    }
+
     #[test]
     fn error_page_escapes_nothing_it_did_not_write_and_is_swedish() {
         let html = error_page(&AppError::NotFound).0;

@@ -196,3 +196,70 @@ async fn the_insats_form_for_the_kansli_and_a_read_only_page_for_its_coach() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn maluppfyllelse_is_recorded_per_goal_and_year() {
+    let app = spawn_app().await;
+    app.import_fixture("hoglandet", "hoglandet-2024.json").await;
+    let kansli = app.token("kansli@hoglandet.example").await;
+    let year = app
+        .get("/api/v1/t/hoglandet/export?year=2024", Some(&kansli))
+        .await
+        .json();
+    let list = app
+        .get("/api/v1/t/hoglandet/insatser", Some(&kansli))
+        .await
+        .json();
+    let se = list["insatser"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == "SE-Höglandet")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let old = year["insatser"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == "SE-Höglandet")
+        .unwrap()
+        .clone();
+    let first_goal = old["goals"][0]["key"].as_str().unwrap().to_owned();
+    let url = format!("/api/v1/t/hoglandet/insatser/{se}/maluppfyllelse/2025");
+    let bad = json!({"results": [{"goal": "g999", "status": "uppfyllt"}, {"goal": first_goal, "status": "kanske", "comment": ""}]});
+    let a = app
+        .request(Method::PUT, &url, Some(&kansli), Some(bad))
+        .await;
+    let paths: Vec<String> = a.json()["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(paths, ["results[0].goal", "results[1].status"]);
+    let good = json!({"results": [{"goal": first_goal, "status": "delvis_uppfyllt", "comment": "38 % till arbete"}]});
+    let a = app
+        .request(Method::PUT, &url, Some(&kansli), Some(good))
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    let results = a.json()["insats"]["goal_results"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let y2025: Vec<_> = results.iter().filter(|r| r["year"] == 2025).collect();
+    assert_eq!(y2025.len(), 1);
+    assert_eq!(y2025[0]["status"], "delvis_uppfyllt");
+    let y2024_before = old["goal_results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["year"] == 2024)
+        .count();
+    assert_eq!(
+        results.iter().filter(|r| r["year"] == 2024).count(),
+        y2024_before,
+        "other years stay"
+    );
+    app.stop().await;
+}

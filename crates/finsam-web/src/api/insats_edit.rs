@@ -354,3 +354,123 @@ pub async fn update(
         insats: insatser::details(&saved),
     }))
 }
+
+/// One goal's result for a year.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct GoalResultInput {
+    /// The goal's key (`g1` …).
+    pub goal: String,
+    /// `uppfyllt`, `delvis_uppfyllt`, `ej_uppfyllt`, or empty for not assessed.
+    pub status: String,
+    pub comment: String,
+}
+
+/// Replaces the results of one year: every goal assessed or left out, comments checked.
+pub async fn save_results(
+    state: &AppState,
+    ctx: &TenantCtx,
+    insats_id: i64,
+    year: i32,
+    input: &[GoalResultInput],
+    client: &ClientInfo,
+) -> Result<Insats, AppError> {
+    use finsam_core::yearfile::{GoalResult, Maluppfyllelse};
+    if !(2000..=2100).contains(&year) {
+        return Err(AppError::NotFound);
+    }
+    let txn = state.db.begin().await.map_err(finsam_db::DbError::from)?;
+    let row = insatser::get(&txn, ctx.tenant_id(), insats_id, insatser::Visibility::All)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut ins = insatser::details(&row);
+    let mut errors = Vec::new();
+    let mut results = Vec::new();
+    for (i, r) in input.iter().enumerate() {
+        if !ins.goals.iter().any(|g| g.key == r.goal) {
+            errors.push(FieldError::new(
+                format!("results[{i}].goal"),
+                "Målet finns inte i insatsen.",
+            ));
+            continue;
+        }
+        let status = match r.status.as_str() {
+            "" => continue,
+            "uppfyllt" => Maluppfyllelse::Uppfyllt,
+            "delvis_uppfyllt" => Maluppfyllelse::DelvisUppfyllt,
+            "ej_uppfyllt" => Maluppfyllelse::EjUppfyllt,
+            _ => {
+                errors.push(FieldError::new(
+                    format!("results[{i}].status"),
+                    "Välj uppfyllt, delvis uppfyllt eller ej uppfyllt.",
+                ));
+                continue;
+            }
+        };
+        if yearfile::contains_personnummer(&r.comment) {
+            errors.push(FieldError::new(
+                format!("results[{i}].comment"),
+                "Kommentaren ser ut att innehålla ett personnummer. Ta bort numret.",
+            ));
+        }
+        results.push(GoalResult {
+            goal: r.goal.clone(),
+            year,
+            status,
+            comment: r.comment.trim().to_owned(),
+        });
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    ins.goal_results.retain(|r| r.year != year);
+    ins.goal_results.extend(results);
+    ins.goal_results
+        .sort_by_key(|r| (r.year, ins.goals.iter().position(|g| g.key == r.goal)));
+    let saved = insatser::save(&txn, ctx.tenant_id(), Some(row), &ins, None).await?;
+    audit::record(
+        &txn,
+        audit::NewEvent {
+            tenant_id: Some(ctx.tenant_id()),
+            actor_account_id: Some(ctx.account_id()),
+            action: audit::action::INSATS_SAVED,
+            detail: serde_json::json!({ "insats_id": saved.id, "maluppfyllelse": year }),
+            client_addr: client.addr_string(),
+        },
+    )
+    .await?;
+    txn.commit().await.map_err(finsam_db::DbError::from)?;
+    Ok(ins)
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct ResultsBody {
+    pub results: Vec<GoalResultInput>,
+}
+
+/// Replaces an insats's måluppfyllelse for one year.
+#[utoipa::path(put, path = "/api/v1/t/{slug}/insatser/{insats_id}/maluppfyllelse/{year}", tag = "tenant", security(("bearer" = [])),
+    params(("slug" = String, Path), ("insats_id" = i64, Path), ("year" = i32, Path)), request_body = ResultsBody,
+    responses((status = 200, body = SavedInsats), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn put_results(
+    State(state): State<AppState>,
+    ctx: Tenant<perm::Manage>,
+    client: ClientInfo,
+    Path(path): Path<(String, i64, i32)>,
+    bytes: axum::body::Bytes,
+) -> Result<Json<SavedInsats>, ApiError> {
+    insatser::get(
+        &state.db,
+        ctx.tenant_id(),
+        path.1,
+        insatser::Visibility::All,
+    )
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let input: ResultsBody = crate::api::parse_json(&bytes)?;
+    let ins = save_results(&state, &ctx, path.1, path.2, &input.results, &client).await?;
+    Ok(Json(SavedInsats {
+        id: path.1,
+        insats: ins,
+    }))
+}

@@ -34,7 +34,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         figures::key_figures, figures::budget,
         yeardata::texts, yeardata::put_texts, yeardata::settings, yeardata::put_settings,
         organisation::get, organisation::put,
-        insats_edit::create, insats_edit::update,
+        insats_edit::create, insats_edit::update, insats_edit::put_results,
         admin::tenants, admin::create_tenant, admin::invite, admin::accounts,
         health::healthz, health::readyz,
     ),

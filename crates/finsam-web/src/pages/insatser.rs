@@ -78,6 +78,8 @@ fn shown_from(i: &Insats) -> Shown {
 /// What one insats page shows.
 struct View<'a> {
     action: String,
+    /// The year whose måluppfyllelse the form edits.
+    result_year: Option<i32>,
     heading: String,
     shown: Shown,
     current: Option<&'a Insats>,
@@ -91,6 +93,7 @@ async fn page(
     view: View<'_>,
 ) -> Result<Html<String>, AppError> {
     let View {
+        result_year,
         action,
         heading,
         mut shown,
@@ -137,10 +140,27 @@ async fn page(
                 .collect()
         })
         .unwrap_or_default();
+    let result_year = result_year.unwrap_or_else(|| chrono::Utc::now().year() - 1);
+    let goals: Vec<Value> = current
+        .map(|c| {
+            c.goals
+                .iter()
+                .map(|g| {
+                    let r = c.goal_results.iter().find(|r| r.goal == g.key && r.year == result_year);
+                    let status = r.map(|r| match r.status {
+                        Maluppfyllelse::Uppfyllt => "uppfyllt",
+                        Maluppfyllelse::DelvisUppfyllt => "delvis_uppfyllt",
+                        Maluppfyllelse::EjUppfyllt => "ej_uppfyllt",
+                    });
+                    context! { key => g.key.clone(), text => g.text.clone(), status => status.unwrap_or_default(), comment => r.map(|r| r.comment.clone()).unwrap_or_default() }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     Ok(views::render(
         "insats_form.html",
         context! {
-            title => heading.clone(), heading, action, members, results, can_manage,
+            title => heading.clone(), heading, action, members, results, can_manage, goals, result_year,
             form => Value::from(Serde(&shown)), errors => Value::from(Serde(&errors)),
             tenant => context! { slug => ctx.tenant.slug.clone(), name => ctx.tenant.name.clone() },
             ..layout
@@ -212,6 +232,7 @@ pub async fn new_form(
         &ctx,
         &csrf,
         View {
+            result_year: None,
             action: format!("/t/{}/insatser", ctx.tenant.slug),
             heading: "Lägg till insats".into(),
             shown,
@@ -224,12 +245,20 @@ pub async fn new_form(
 }
 
 /// One insats: the kansli's form; read-only for the board, the beredningsgrupp and its own coach.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct ShowQuery {
+    ar: Option<i32>,
+}
+
 pub async fn show(
     State(state): State<AppState>,
     ctx: Tenant<perm::ViewTenant>,
     jar: CookieJar,
     Path(path): Path<(String, i64)>,
+    q: Result<axum::extract::Query<ShowQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, PageError> {
+    let q = q.map(|q| q.0).unwrap_or_default();
     let row = insatser::get(&state.db, ctx.tenant_id(), path.1, ctx.insats_visibility())
         .await?
         .ok_or(AppError::NotFound)?;
@@ -240,6 +269,7 @@ pub async fn show(
         &ctx,
         &csrf,
         View {
+            result_year: q.ar.filter(|y| (2000..=2100).contains(y)),
             action: format!("/t/{}/insatser/{}", ctx.tenant.slug, row.id),
             heading: row.name.clone(),
             shown: shown_from(&d),
@@ -384,6 +414,7 @@ async fn submit(
                 ctx,
                 &csrf,
                 View {
+                    result_year: None,
                     action,
                     heading,
                     shown,
@@ -425,4 +456,66 @@ pub async fn update(
     .await?
     .ok_or(AppError::NotFound)?;
     submit(state, &ctx, client, jar, Some(path.1), form).await
+}
+
+/// The kansli records the goals' results for a year.
+pub async fn results(
+    State(state): State<AppState>,
+    ctx: Tenant<perm::Manage>,
+    client: ClientInfo,
+    jar: CookieJar,
+    Path(path): Path<(String, i64, i32)>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    use crate::api::insats_edit::{GoalResultInput, save_results};
+    let row = insatser::get(
+        &state.db,
+        ctx.tenant_id(),
+        path.1,
+        insatser::Visibility::All,
+    )
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let get = |k: String| form.get(&k).cloned().unwrap_or_default();
+    let count: usize = get("goals".into()).parse().unwrap_or(0).min(200);
+    let input: Vec<GoalResultInput> = (0..count)
+        .map(|i| GoalResultInput {
+            goal: get(format!("goal_{i}")),
+            status: get(format!("status_{i}")),
+            comment: get(format!("comment_{i}")),
+        })
+        .collect();
+    match save_results(&state, &ctx, path.1, path.2, &input, &client).await {
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/t/{}/insatser/{}#maluppfyllelse",
+            ctx.tenant.slug, path.1
+        ))
+        .into_response()),
+        Err(AppError::Validation(fields)) => {
+            let fields = fields
+                .into_iter()
+                .map(|f| {
+                    let path = f
+                        .path
+                        .strip_prefix("results[")
+                        .and_then(|r| r.split_once("]."))
+                        .map_or(f.path.clone(), |(i, field)| format!("{field}_{i}"));
+                    FieldError::new(path, f.message)
+                })
+                .collect();
+            let d = insatser::details(&row);
+            let (jar, csrf) = csrf_for_page(&state, jar);
+            let view = View {
+                result_year: Some(path.2),
+                action: format!("/t/{}/insatser/{}", ctx.tenant.slug, row.id),
+                heading: row.name.clone(),
+                shown: shown_from(&d),
+                current: Some(&d),
+                errors: Some(FormErrors::from_fields(fields)),
+            };
+            let html = page(&state, &ctx, &csrf, view).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, jar, html).into_response())
+        }
+        Err(e) => Err(PageError(e)),
+    }
 }
