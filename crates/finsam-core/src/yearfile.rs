@@ -1232,6 +1232,46 @@ impl YearFile {
     }
 }
 
+/// The key of the person called `name` (compared without regard to case), adding them when new. A
+/// given e-mail is kept on the person. Answers the key and whether `people` changed for that person.
+pub fn person_for_name(
+    people: &mut Vec<Person>,
+    name: &str,
+    email: Option<crate::EmailAddress>,
+) -> (String, bool) {
+    let name = name.trim();
+    if let Some(p) = people
+        .iter_mut()
+        .find(|p| p.name.to_lowercase() == name.to_lowercase())
+    {
+        let changed = email.is_some() && p.email != email;
+        if changed {
+            p.email = email;
+        }
+        return (p.key.clone(), changed);
+    }
+    let base = crate::slug::key(name);
+    let base = if base.is_empty() {
+        "person".to_owned()
+    } else {
+        base
+    };
+    let mut key = base.clone();
+    let mut n = 2;
+    while people.iter().any(|p| p.key == key) {
+        key = format!("{base}-{n}");
+        n += 1;
+    }
+    people.push(Person {
+        key: key.clone(),
+        name: name.to_owned(),
+        email,
+        title: None,
+        organisation: None,
+    });
+    (key, true)
+}
+
 /// What can be wrong inside one coach report, with paths under `at` ("" for a report on its own).
 pub fn report_problems(r: &CoachReport, at: &str) -> Vec<Problem> {
     let mut p = Vec::new();
@@ -1402,6 +1442,24 @@ mod tests {
         let p = parse(json).unwrap_err();
         assert_eq!(p[0].path, "members[0].organisationsnummer");
         assert!(p[0].message.contains("kontrollsiffra"), "{}", p[0].message);
+    }
+
+    #[test]
+    fn people_are_found_by_name_and_added_once() {
+        let mut people = vec![];
+        let (a, new) = person_for_name(&mut people, "Anna Ask", None);
+        assert!(new && a == "anna-ask");
+        let (b, changed) = person_for_name(
+            &mut people,
+            " anna ask ",
+            Some(crate::EmailAddress::parse("anna@x.example").unwrap()),
+        );
+        assert_eq!((b.as_str(), changed, people.len()), ("anna-ask", true, 1));
+        let (c, _) = person_for_name(&mut people, "Anna-Ask", None);
+        assert_eq!(
+            c, "anna-ask-2",
+            "another name with the same key gets its own"
+        );
     }
 
     #[test]

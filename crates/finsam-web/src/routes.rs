@@ -165,6 +165,27 @@ fn build() -> Routes {
         axum::routing::put(api::insats_edit::put_results),
     )
     .get(
+        "/api/v1/t/{slug}/meetings",
+        Tenant(ReadAll),
+        api::meetings::list,
+    )
+    .post(
+        "/api/v1/t/{slug}/meetings",
+        Tenant(Manage),
+        api::meetings::create,
+    )
+    .get(
+        "/api/v1/t/{slug}/meetings/{meeting_id}",
+        Tenant(ReadAll),
+        api::meetings::get,
+    )
+    .add(
+        Method::PUT,
+        "/api/v1/t/{slug}/meetings/{meeting_id}",
+        Tenant(Manage),
+        axum::routing::put(api::meetings::update),
+    )
+    .get(
         "/api/v1/t/{slug}/audit",
         Tenant(ViewAuditLog),
         api::audit::list,
@@ -400,6 +421,23 @@ fn build() -> Routes {
         "/t/{slug}/insatser/{insats_id}/maluppfyllelse/{year}",
         Tenant(Manage),
         pages::insatser::results,
+    )
+    .get("/t/{slug}/moten", Tenant(ReadAll), pages::meetings::list)
+    .get(
+        "/t/{slug}/moten/ny",
+        Tenant(Manage),
+        pages::meetings::new_form,
+    )
+    .post("/t/{slug}/moten", Tenant(Manage), pages::meetings::create)
+    .get(
+        "/t/{slug}/moten/{meeting_id}",
+        Tenant(ReadAll),
+        pages::meetings::show,
+    )
+    .post(
+        "/t/{slug}/moten/{meeting_id}",
+        Tenant(Manage),
+        pages::meetings::update,
     )
     .get(
         "/t/{slug}/rapporter",

@@ -46,7 +46,9 @@ fn env() -> &'static Environment<'static> {
             "organisation.html",
             "seats_form.html",
             "insatser.html",
-            "insats_form.html"
+            "insats_form.html",
+            "meetings.html",
+            "meeting_form.html"
         );
         env
     })

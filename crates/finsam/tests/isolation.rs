@@ -99,11 +99,25 @@ async fn fixture(app: &TestApp) -> Fixture {
             .await
             .unwrap();
     }
+    // A meeting in each förbund.
+    let mut meeting_ids = Vec::new();
+    for t in [own_t.id, foreign_t.id] {
+        let m: finsam_core::yearfile::Meeting = serde_json::from_value(serde_json::json!({
+            "key": "styrelsemote-2024-03-20", "kind": "styrelsemote", "title": "Styrelsemöte", "date": "2024-03-20", "place": "Eksjö",
+            "items": [{"number": "1", "title": "Mötets öppnande"}]
+        }))
+        .unwrap();
+        meeting_ids.push(
+            finsam_db::repo::meetings::save(&app.db, t, &m, None)
+                .await
+                .unwrap(),
+        );
+    }
     let own_report = report(own_t.id, attached).await;
     let unattached_report = report(own_t.id, unattached).await;
     let foreign_report = report(foreign_t.id, foreign_ins).await;
 
-    let map = |slug: &str, member: i64, insats: i64, account: i64, report: i64| {
+    let map = |slug: &str, member: i64, insats: i64, account: i64, report: i64, meeting: i64| {
         HashMap::from([
             ("slug", slug.to_owned()),
             ("member_id", member.to_string()),
@@ -113,16 +127,25 @@ async fn fixture(app: &TestApp) -> Fixture {
             ("report_id", report.to_string()),
             ("year", "2024".to_owned()),
             ("body", "styrelse".to_owned()),
+            ("meeting_id", meeting.to_string()),
         ])
     };
     Fixture {
-        own: map(OWN, own_member, attached, target.id, own_report),
+        own: map(
+            OWN,
+            own_member,
+            attached,
+            target.id,
+            own_report,
+            meeting_ids[0],
+        ),
         foreign: map(
             FOREIGN,
             foreign_member,
             foreign_ins,
             foreign_account,
             foreign_report,
+            meeting_ids[1],
         ),
         unattached_insats: unattached.to_string(),
         unattached_report: unattached_report.to_string(),

@@ -31,6 +31,7 @@ pub mod action {
     pub const YEAR_DATA_SAVED: &str = "year_data_saved";
     pub const SEATS_SAVED: &str = "seats_saved";
     pub const INSATS_SAVED: &str = "insats_saved";
+    pub const MEETING_SAVED: &str = "meeting_saved";
     pub const REPORT_SUBMITTED: &str = "report_submitted";
     pub const REPORT_APPROVED: &str = "report_approved";
     pub const REPORT_RETURNED: &str = "report_returned";

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod audit;
 pub mod coach_reports;
 pub mod insatser;
+pub mod meetings;
 pub mod members;
 pub mod memberships;
 pub mod organisation;

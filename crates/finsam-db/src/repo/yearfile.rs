@@ -210,27 +210,7 @@ pub async fn import<C: ConnectionTrait>(
     }
 
     for (pos, m) in file.meetings.iter().enumerate() {
-        let existing = meeting::Entity::find()
-            .filter(meeting::Column::TenantId.eq(tenant_id))
-            .filter(meeting::Column::Key.eq(&m.key))
-            .one(db)
-            .await?;
-        let mut row = match existing {
-            Some(x) => x.into(),
-            None => meeting::ActiveModel {
-                tenant_id: Set(tenant_id),
-                key: Set(m.key.clone()),
-                ..Default::default()
-            },
-        };
-        row.meeting_date = Set(m.date);
-        row.kind = Set(match m.kind {
-            yearfile::MeetingKind::Medlemssamrad => "medlemssamrad".into(),
-            yearfile::MeetingKind::Styrelsemote => "styrelsemote".into(),
-        });
-        row.position = Set(pos as i32);
-        row.data = Set(to_json(m));
-        row.save(db).await?;
+        super::meetings::save(db, tenant_id, m, Some(pos as i32)).await?;
         summary.meetings += 1;
     }
     Ok(summary)

@@ -8,6 +8,7 @@ pub mod figures;
 pub mod health;
 pub mod insats_edit;
 pub mod insatser;
+pub mod meetings;
 pub mod members;
 pub mod organisation;
 pub mod people;
@@ -35,6 +36,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         yeardata::texts, yeardata::put_texts, yeardata::settings, yeardata::put_settings,
         organisation::get, organisation::put,
         insats_edit::create, insats_edit::update, insats_edit::put_results,
+        meetings::list, meetings::get, meetings::create, meetings::update,
         admin::tenants, admin::create_tenant, admin::invite, admin::accounts,
         health::healthz, health::readyz,
     ),

@@ -7,7 +7,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use chrono::NaiveDate;
-use finsam_core::yearfile::{Person, Position, Seat, SeatKind};
+use finsam_core::yearfile::{self, Person, Position, Seat, SeatKind};
 use finsam_db::TransactionTrait;
 use finsam_db::repo::{audit, members, organisation};
 use serde::{Deserialize, Serialize};
@@ -128,41 +128,11 @@ pub async fn save_seats(
             continue;
         };
         // The same name is the same person; a new name is a new person.
-        let person = match people
-            .iter_mut()
-            .find(|p| p.name.eq_ignore_ascii_case(name))
-        {
-            Some(p) => {
-                if email.is_some() && p.email != email {
-                    p.email = email.clone();
-                    changed_people.push(p.clone());
-                }
-                p.key.clone()
-            }
-            None => {
-                let base = finsam_core::slug::key(name);
-                let mut key = if base.is_empty() {
-                    "person".to_owned()
-                } else {
-                    base.clone()
-                };
-                let mut n = 2;
-                while people.iter().any(|p| p.key == key) {
-                    key = format!("{base}-{n}");
-                    n += 1;
-                }
-                let p = Person {
-                    key: key.clone(),
-                    name: name.to_owned(),
-                    email: email.clone(),
-                    title: None,
-                    organisation: None,
-                };
-                people.push(p.clone());
-                changed_people.push(p);
-                key
-            }
-        };
+        let (person, changed) = yearfile::person_for_name(&mut people, name, email);
+        if changed && let Some(p) = people.iter().find(|p| p.key == person) {
+            changed_people.retain(|c: &Person| c.key != p.key);
+            changed_people.push(p.clone());
+        }
         seats.push(Seat {
             person,
             member: r.member.clone(),

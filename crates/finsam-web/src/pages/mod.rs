@@ -4,6 +4,7 @@ pub mod account;
 pub mod admin;
 pub mod insatser;
 pub mod login;
+pub mod meetings;
 pub mod members;
 pub mod organisation;
 pub mod organisation_edit;

@@ -323,6 +323,7 @@ fn action_label(a: &str) -> &str {
         YEAR_DATA_SAVED => "Årets uppgifter sparade",
         SEATS_SAVED => "Ledamöter sparade",
         INSATS_SAVED => "Insats sparad",
+        MEETING_SAVED => "Möte sparat",
         REPORT_SUBMITTED => "Rapport inskickad",
         REPORT_APPROVED => "Rapport godkänd",
         REPORT_RETURNED => "Rapport tillbakaskickad",
