@@ -186,6 +186,17 @@ fn build() -> Routes {
         axum::routing::put(api::meetings::update),
     )
     .get(
+        "/api/v1/t/{slug}/years/{year}/budget",
+        Tenant(ReadAll),
+        api::budget_edit::get,
+    )
+    .add(
+        Method::PUT,
+        "/api/v1/t/{slug}/years/{year}/budget",
+        Tenant(Manage),
+        axum::routing::put(api::budget_edit::put),
+    )
+    .get(
         "/api/v1/t/{slug}/audit",
         Tenant(ViewAuditLog),
         api::audit::list,
@@ -371,6 +382,16 @@ fn build() -> Routes {
         "/t/{slug}/ar/{year}/organisation",
         Tenant(ReadAll),
         pages::organisation::show,
+    )
+    .get(
+        "/t/{slug}/ar/{year}/budget",
+        Tenant(Manage),
+        pages::yeardata::budget_form,
+    )
+    .post(
+        "/t/{slug}/ar/{year}/budget",
+        Tenant(Manage),
+        pages::yeardata::budget_save,
     )
     .get(
         "/t/{slug}/ar/{year}/texter",

@@ -48,7 +48,8 @@ fn env() -> &'static Environment<'static> {
             "insatser.html",
             "insats_form.html",
             "meetings.html",
-            "meeting_form.html"
+            "meeting_form.html",
+            "budget_form.html"
         );
         env
     })

@@ -302,3 +302,149 @@ async fn the_organisation_page_answers_who_sat_and_who_changed() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_budget_form_saves_what_it_shows_and_names_every_problem() {
+    use finsam_testkit::{PASSWORD, csrf_from};
+    use reqwest::Method;
+    let app = spawn_app().await;
+    app.import_fixture("sodra-vatterbygden", "sodra-vatterbygden-2024.json")
+        .await;
+    let kansli = app.token("kansli@sodra-vatterbygden.example").await;
+    let before = app
+        .get(
+            "/api/v1/t/sodra-vatterbygden/years/2024/budget",
+            Some(&kansli),
+        )
+        .await
+        .json();
+
+    // The form, sent back unchanged, changes nothing: every amount survives the kronor round trip.
+    let (mut b, _) = app
+        .browser_login("kansli@sodra-vatterbygden.example", PASSWORD)
+        .await;
+    let page = app
+        .browse(
+            &mut b,
+            Method::GET,
+            "/t/sodra-vatterbygden/ar/2024/budget",
+            None,
+        )
+        .await;
+    assert!(
+        page.body.contains("value=\"2 238 400\""),
+        "Jönköping's contribution in kronor"
+    );
+    let mut fields: Vec<(String, String)> =
+        vec![("csrf_token".into(), csrf_from(&page.body).unwrap())];
+    // Read every input and select back as a browser would submit it.
+    let html = page.body.clone();
+    for chunk in html
+        .split("<input ")
+        .skip(1)
+        .chain(html.split("<select ").skip(1))
+    {
+        let attr = |name: &str| {
+            chunk
+                .split(&format!(" {name}=\""))
+                .nth(1)
+                .or_else(|| chunk.strip_prefix(&format!("{name}=\"")))
+                .and_then(|r| r.split('"').next())
+        };
+        let Some(name) = attr("name") else { continue };
+        if name == "csrf_token" {
+            continue;
+        }
+        let value = if chunk.starts_with("id=")
+            && html.contains(&format!(
+                "<select {}",
+                &chunk[..chunk.find('>').unwrap_or(0)]
+            )) {
+            chunk
+                .split("<option ")
+                .find(|o| o.contains(" selected"))
+                .and_then(|o| o.split("value=\"").nth(1))
+                .and_then(|r| r.split('"').next())
+                .unwrap_or("")
+                .to_owned()
+        } else {
+            attr("value").unwrap_or("").to_owned()
+        };
+        fields.push((name.to_owned(), value.replace("&#x2f;", "/")));
+    }
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let a = app
+        .browse(
+            &mut b,
+            Method::POST,
+            "/t/sodra-vatterbygden/ar/2024/budget",
+            Some(&pairs),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    let after = app
+        .get(
+            "/api/v1/t/sodra-vatterbygden/years/2024/budget",
+            Some(&kansli),
+        )
+        .await
+        .json();
+    assert_eq!(after, before);
+
+    // The API names every problem.
+    let bad = json!({"balanserat_resultat_budget_prev": "x", "balanserat_resultat_prognos_prev": "0",
+                     "lines": [{"label": "", "section": "intakt", "budget": "1", "plan1": "1", "plan2": "1"},
+                               {"label": "Bidrag", "section": "verksamhet", "member": "habo", "budget": "tio", "plan1": "1", "plan2": "1"}]});
+    let a = app
+        .request(
+            Method::PUT,
+            "/api/v1/t/sodra-vatterbygden/years/2024/budget",
+            Some(&kansli),
+            Some(bad),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let paths: Vec<String> = a.json()["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "balanserat_resultat_budget_prev",
+            "lines[1].budget",
+            "lines[0].label",
+            "lines[1].member"
+        ]
+    );
+    // A new budget through the API rolls forward.
+    let fresh = json!({"balanserat_resultat_budget_prev": "0", "balanserat_resultat_prognos_prev": "1 000 000",
+                       "lines": [{"label": "Staten", "section": "intakt", "member": "forsakringskassan", "budget": "5 000 000", "plan1": "5 000 000", "plan2": "5 000 000"},
+                                 {"label": "Kansli", "section": "administration", "budget": "5 500 000", "plan1": "5 500 000", "plan2": "5 500 000"}]});
+    let a = app
+        .request(
+            Method::PUT,
+            "/api/v1/t/sodra-vatterbygden/years/2025/budget",
+            Some(&kansli),
+            Some(fresh),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    let figures = app
+        .get("/api/v1/t/sodra-vatterbygden/budgets/2025", Some(&kansli))
+        .await
+        .json();
+    let prel: Vec<i64> = figures["years"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|y| kr(&y["prel_balanserat_resultat_ore"]))
+        .collect();
+    assert_eq!(prel, [500_000, 0, -500_000]);
+    app.stop().await;
+}

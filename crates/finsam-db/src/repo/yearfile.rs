@@ -430,3 +430,21 @@ pub async fn set_settings<C: ConnectionTrait>(
 ) -> Result<()> {
     put_year_data(db, tenant_id, year, KIND_SETTINGS, to_json(settings)).await
 }
+
+/// The year's budget, if any.
+pub async fn budget<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    year: i32,
+) -> Result<Option<yearfile::Budget>> {
+    get_year_data(db, tenant_id, year, KIND_BUDGET).await
+}
+
+pub async fn set_budget<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    year: i32,
+    budget: &yearfile::Budget,
+) -> Result<()> {
+    put_year_data(db, tenant_id, year, KIND_BUDGET, to_json(budget)).await
+}

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod budget_edit;
 pub mod figures;
 pub mod health;
 pub mod insats_edit;
@@ -37,6 +38,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         organisation::get, organisation::put,
         insats_edit::create, insats_edit::update, insats_edit::put_results,
         meetings::list, meetings::get, meetings::create, meetings::update,
+        budget_edit::get, budget_edit::put,
         admin::tenants, admin::create_tenant, admin::invite, admin::accounts,
         health::healthz, health::readyz,
     ),

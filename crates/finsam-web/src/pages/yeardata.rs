@@ -317,3 +317,165 @@ pub async fn settings_save(
         Err(e) => Err(PageError(e)),
     }
 }
+
+const BLANK_BUDGET_LINES: usize = 3;
+
+async fn budget_page(
+    state: &AppState,
+    ctx: &TenantCtx,
+    csrf: &str,
+    year: i32,
+    mut input: crate::api::budget_edit::BudgetInput,
+    errors: Option<FormErrors>,
+) -> Result<Html<String>, AppError> {
+    use finsam_db::repo::{insatser, members};
+    input.lines.extend(
+        (0..BLANK_BUDGET_LINES).map(|_| crate::api::budget_edit::LineInput {
+            section: "verksamhet".into(),
+            ..Default::default()
+        }),
+    );
+    let layout = views::layout(state, &ctx.auth, Some(ctx), csrf).await?;
+    let members: Vec<Value> = members::list(&state.db, ctx.tenant_id())
+        .await?
+        .iter()
+        .map(|m| context! { key => members::details(m).key, name => m.name.clone() })
+        .collect();
+    let insatser: Vec<Value> =
+        insatser::list(&state.db, ctx.tenant_id(), insatser::Visibility::All)
+            .await?
+            .iter()
+            .map(|i| context! { key => insatser::key_of(i), name => i.name.clone() })
+            .collect();
+    Ok(views::render(
+        "budget_form.html",
+        context! {
+            title => format!("Budget {year}"), year, members, insatser,
+            form => Value::from(Serde(&input)), errors => Value::from(Serde(&errors)),
+            tenant => context! { slug => ctx.tenant.slug.clone(), name => ctx.tenant.name.clone() },
+            ..layout
+        },
+    ))
+}
+
+/// The stored budget as the form shows it (kronor).
+fn budget_input(b: &finsam_core::yearfile::Budget) -> crate::api::budget_edit::BudgetInput {
+    use crate::api::budget_edit::{BudgetInput, LineInput};
+    let kr = |o: i64| kronor_for_input(Ore(o));
+    let okr = |o: Option<i64>| o.map(kr).unwrap_or_default();
+    BudgetInput {
+        balanserat_resultat_budget_prev: kr(b.balanserat_resultat_budget_prev_ore),
+        balanserat_resultat_prognos_prev: kr(b.balanserat_resultat_prognos_prev_ore),
+        decided_on: b.decided_on.map(|d| d.to_string()).unwrap_or_default(),
+        lines: b
+            .lines
+            .iter()
+            .map(|l| LineInput {
+                key: l.key.clone(),
+                label: l.label.clone(),
+                section: match l.section {
+                    finsam_core::yearfile::BudgetSection::Intakt => "intakt".into(),
+                    finsam_core::yearfile::BudgetSection::Verksamhet => "verksamhet".into(),
+                    finsam_core::yearfile::BudgetSection::Administration => "administration".into(),
+                },
+                member: l.member.clone().unwrap_or_default(),
+                insats: l.insats.clone().unwrap_or_default(),
+                budget_prev: okr(l.budget_prev_ore),
+                prognos_prev: okr(l.prognos_prev_ore),
+                budget: kr(l.budget_ore),
+                plan1: kr(l.plan1_ore),
+                plan2: kr(l.plan2_ore),
+            })
+            .collect(),
+    }
+}
+
+pub async fn budget_form(
+    State(state): State<AppState>,
+    ctx: Tenant<perm::Manage>,
+    jar: CookieJar,
+    Path(path): Path<(String, i32)>,
+) -> Result<Response, PageError> {
+    let year = year_ok(path.1)?;
+    let input = repo::budget(&state.db, ctx.tenant_id(), year)
+        .await?
+        .map(|b| budget_input(&b))
+        .unwrap_or_else(|| crate::api::budget_edit::BudgetInput {
+            balanserat_resultat_budget_prev: "0".into(),
+            balanserat_resultat_prognos_prev: "0".into(),
+            ..Default::default()
+        });
+    let (jar, csrf) = csrf_for_page(&state, jar);
+    Ok((
+        jar,
+        budget_page(&state, &ctx, &csrf, year, input, None).await?,
+    )
+        .into_response())
+}
+
+pub async fn budget_save(
+    State(state): State<AppState>,
+    ctx: Tenant<perm::Manage>,
+    client: ClientInfo,
+    jar: CookieJar,
+    Path(path): Path<(String, i32)>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    use crate::api::budget_edit::{BudgetInput, LineInput, save_budget};
+    let year = year_ok(path.1)?;
+    let get = |k: String| form.get(&k).cloned().unwrap_or_default();
+    let count: usize = get("lines".into()).parse().unwrap_or(0).min(500);
+    // A line without a label is empty: a blank row, or one the kansli cleared.
+    let lines: Vec<LineInput> = (0..count)
+        .filter(|i| !get(format!("label_{i}")).trim().is_empty())
+        .map(|i| LineInput {
+            key: get(format!("key_{i}")),
+            label: get(format!("label_{i}")),
+            section: get(format!("section_{i}")),
+            member: get(format!("member_{i}")),
+            insats: get(format!("insats_{i}")),
+            budget_prev: get(format!("budget_prev_{i}")),
+            prognos_prev: get(format!("prognos_prev_{i}")),
+            budget: get(format!("budget_{i}")),
+            plan1: get(format!("plan1_{i}")),
+            plan2: get(format!("plan2_{i}")),
+        })
+        .collect();
+    let input = BudgetInput {
+        balanserat_resultat_budget_prev: get("balanserat_resultat_budget_prev".into()),
+        balanserat_resultat_prognos_prev: get("balanserat_resultat_prognos_prev".into()),
+        decided_on: get("decided_on".into()),
+        lines,
+    };
+    match save_budget(&state, &ctx, year, &input, &client).await {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/t/{}/ar/{year}#budget", ctx.tenant.slug)).into_response())
+        }
+        Err(AppError::Validation(fields)) => {
+            // "lines[2].budget" is the form's "budget_2" among the lines shown first.
+            let fields = fields
+                .into_iter()
+                .map(|f| {
+                    let path = f
+                        .path
+                        .strip_prefix("lines[")
+                        .and_then(|r| r.split_once("]."))
+                        .map_or(f.path.clone(), |(i, field)| format!("{field}_{i}"));
+                    FieldError::new(path, f.message)
+                })
+                .collect();
+            let (jar, csrf) = csrf_for_page(&state, jar);
+            let html = budget_page(
+                &state,
+                &ctx,
+                &csrf,
+                year,
+                input,
+                Some(FormErrors::from_fields(fields)),
+            )
+            .await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, jar, html).into_response())
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}
