@@ -377,3 +377,69 @@ impl TestApp {
         );
     }
 }
+
+/// The fields a browser would submit for the first form with `action` in `html`: every named input
+/// (checkboxes only when checked), textarea and select (its selected option, else its first).
+pub fn form_fields(html: &str, action: &str) -> Vec<(String, String)> {
+    let start = html
+        .find(&format!("action=\"{action}\""))
+        .expect("the form");
+    let form = &html[start
+        ..html[start..]
+            .find("</form>")
+            .map_or(html.len(), |e| start + e)];
+    let attr = |tag: &str, name: &str| -> Option<String> {
+        let key = format!(" {name}=\"");
+        let i = tag.find(&key)? + key.len();
+        Some(tag[i..i + tag[i..].find('"')?].to_owned())
+    };
+    let unescape = |s: &str| {
+        s.replace("&#x2f;", "/")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#x27;", "'")
+            .replace("&amp;", "&")
+    };
+    let mut out = Vec::new();
+    let mut rest = form;
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i..];
+        let end = rest.find('>').unwrap_or(rest.len());
+        let tag = &rest[..end];
+        if let Some(name) = attr(tag, "name") {
+            if tag.starts_with("<input") {
+                let is_box = attr(tag, "type").as_deref() == Some("checkbox");
+                if !is_box || tag.contains(" checked") {
+                    out.push((name, unescape(&attr(tag, "value").unwrap_or_default())));
+                }
+            } else if tag.starts_with("<textarea") {
+                let body = &rest[end + 1..];
+                out.push((
+                    name,
+                    unescape(&body[..body.find("</textarea>").unwrap_or(0)]),
+                ));
+            } else if tag.starts_with("<select") {
+                let body = &rest[end..rest.find("</select>").unwrap_or(rest.len())];
+                let options: Vec<&str> = body.split("<option").skip(1).collect();
+                let chosen = options
+                    .iter()
+                    .find(|o| {
+                        o.split('>')
+                            .next()
+                            .unwrap_or_default()
+                            .contains(" selected")
+                    })
+                    .or(options.first());
+                let value = chosen.and_then(|o| attr(o, "value")).unwrap_or_default();
+                out.push((name, unescape(&value)));
+            }
+        }
+        rest = &rest[end.min(rest.len())..];
+        if rest.len() <= 1 {
+            break;
+        }
+        rest = &rest[1..];
+    }
+    out
+}

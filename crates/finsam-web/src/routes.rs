@@ -197,6 +197,17 @@ fn build() -> Routes {
         axum::routing::put(api::budget_edit::put),
     )
     .get(
+        "/api/v1/t/{slug}/years/{year}/accounts",
+        Tenant(ReadAll),
+        api::accounts_edit::get,
+    )
+    .add(
+        Method::PUT,
+        "/api/v1/t/{slug}/years/{year}/accounts",
+        Tenant(Manage),
+        axum::routing::put(api::accounts_edit::put),
+    )
+    .get(
         "/api/v1/t/{slug}/audit",
         Tenant(ViewAuditLog),
         api::audit::list,
@@ -382,6 +393,16 @@ fn build() -> Routes {
         "/t/{slug}/ar/{year}/organisation",
         Tenant(ReadAll),
         pages::organisation::show,
+    )
+    .get(
+        "/t/{slug}/ar/{year}/rakenskaper",
+        Tenant(Manage),
+        pages::yeardata::accounts_form,
+    )
+    .post(
+        "/t/{slug}/ar/{year}/rakenskaper",
+        Tenant(Manage),
+        pages::yeardata::accounts_save,
     )
     .get(
         "/t/{slug}/ar/{year}/budget",

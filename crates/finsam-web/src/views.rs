@@ -49,7 +49,8 @@ fn env() -> &'static Environment<'static> {
             "insats_form.html",
             "meetings.html",
             "meeting_form.html",
-            "budget_form.html"
+            "budget_form.html",
+            "accounts_form.html"
         );
         env
     })

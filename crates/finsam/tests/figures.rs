@@ -448,3 +448,112 @@ async fn the_budget_form_saves_what_it_shows_and_names_every_problem() {
     assert_eq!(prel, [500_000, 0, -500_000]);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_accounts_form_saves_what_it_shows_and_the_checks_follow() {
+    use finsam_testkit::PASSWORD;
+    use reqwest::Method;
+    let app = spawn_app().await;
+    app.import_fixture("hoglandet", "hoglandet-2024.json").await;
+    let kansli = app.token("kansli@hoglandet.example").await;
+    let before = app
+        .get("/api/v1/t/hoglandet/years/2024/accounts", Some(&kansli))
+        .await
+        .json();
+    let (mut b, _) = app
+        .browser_login("kansli@hoglandet.example", PASSWORD)
+        .await;
+    let page = app
+        .browse(
+            &mut b,
+            Method::GET,
+            "/t/hoglandet/ar/2024/rakenskaper",
+            None,
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let fields = finsam_testkit::form_fields(&page.body, "/t/hoglandet/ar/2024/rakenskaper");
+    assert!(
+        fields
+            .iter()
+            .any(|(k, v)| k.starts_with("offsets_") && v == "1"),
+        "the NNS income offsets administration"
+    );
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let a = app
+        .browse(
+            &mut b,
+            Method::POST,
+            "/t/hoglandet/ar/2024/rakenskaper",
+            Some(&pairs),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    let after = app
+        .get("/api/v1/t/hoglandet/years/2024/accounts", Some(&kansli))
+        .await
+        .json();
+    assert_eq!(after, before, "öre survive the round trip through kronor");
+
+    // One krona more in the bank: saved as data, and the balance check says it does not hold.
+    let mut changed = fields.clone();
+    for (k, v) in changed.iter_mut() {
+        if k == "kassa_och_bank" {
+            let o = finsam_core::money::parse_kronor(v).unwrap();
+            *v = finsam_core::money::kronor_for_input(finsam_core::Ore(o.0 + 100));
+        }
+    }
+    let pairs: Vec<(&str, &str)> = changed
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(
+        app.browse(
+            &mut b,
+            Method::POST,
+            "/t/hoglandet/ar/2024/rakenskaper",
+            Some(&pairs)
+        )
+        .await
+        .status,
+        StatusCode::SEE_OTHER
+    );
+    let k = app
+        .get("/api/v1/t/hoglandet/years/2024/key-figures", Some(&kansli))
+        .await
+        .json();
+    let balance = k["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "balance")
+        .unwrap()
+        .clone();
+    assert_eq!(balance["ok"], json!(false), "{balance}");
+
+    // A cost without a class and an amount that is not a number are named.
+    let bad = json!({"resultat": [{"label": "Porto", "section": "kostnad", "utfall": "1 000"}, {"label": "Bidrag", "section": "intakt", "utfall": "tio"}],
+                     "kassa_och_bank": "0", "eget_kapital_ingaende": "0"});
+    let a = app
+        .request(
+            Method::PUT,
+            "/api/v1/t/hoglandet/years/2024/accounts",
+            Some(&kansli),
+            Some(bad),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let paths: Vec<String> = a.json()["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_owned())
+        .collect();
+    for want in ["resultat[0].class", "resultat[1].utfall"] {
+        assert!(paths.contains(&want.to_owned()), "{want} in {paths:?}");
+    }
+    app.stop().await;
+}

@@ -92,7 +92,8 @@ async fn fixture(app: &TestApp) -> Fixture {
         let budget: finsam_core::yearfile::YearFile = serde_json::from_value(serde_json::json!({
             "format": "finsam-year/1", "year": 2024,
             "budget": {"balanserat_resultat_budget_prev_ore": 0, "balanserat_resultat_prognos_prev_ore": 0,
-                       "lines": [{"key": "kansli", "label": "Kansli", "section": "administration", "budget_ore": 100, "plan1_ore": 100, "plan2_ore": 100}]}
+                       "lines": [{"key": "kansli", "label": "Kansli", "section": "administration", "budget_ore": 100, "plan1_ore": 100, "plan2_ore": 100}]},
+            "accounts": {"resultat": [], "fordringar": [], "kassa_och_bank_ore": 100, "kortfristiga_skulder": [], "eget_kapital_ingaende_ore": 100}
         }))
         .unwrap();
         finsam_db::repo::yearfile::import(&app.db, t, &budget)

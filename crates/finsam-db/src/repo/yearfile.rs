@@ -448,3 +448,21 @@ pub async fn set_budget<C: ConnectionTrait>(
 ) -> Result<()> {
     put_year_data(db, tenant_id, year, KIND_BUDGET, to_json(budget)).await
 }
+
+/// The year's accounts, if any.
+pub async fn accounts<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    year: i32,
+) -> Result<Option<yearfile::Accounts>> {
+    get_year_data(db, tenant_id, year, KIND_ACCOUNTS).await
+}
+
+pub async fn set_accounts<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    year: i32,
+    accounts: &yearfile::Accounts,
+) -> Result<()> {
+    put_year_data(db, tenant_id, year, KIND_ACCOUNTS, to_json(accounts)).await
+}

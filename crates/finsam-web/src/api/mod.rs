@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, one module per resource. The OpenAPI document is generated from the
 //! handlers' annotations ([`ApiDoc`]).
 
+pub mod accounts_edit;
 pub mod admin;
 pub mod audit;
 pub mod auth;
@@ -39,6 +40,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         insats_edit::create, insats_edit::update, insats_edit::put_results,
         meetings::list, meetings::get, meetings::create, meetings::update,
         budget_edit::get, budget_edit::put,
+        accounts_edit::get, accounts_edit::put,
         admin::tenants, admin::create_tenant, admin::invite, admin::accounts,
         health::healthz, health::readyz,
     ),

@@ -479,3 +479,156 @@ pub async fn budget_save(
         Err(e) => Err(PageError(e)),
     }
 }
+
+const BLANK_ACCOUNT_LINES: usize = 2;
+
+async fn accounts_page(
+    state: &AppState,
+    ctx: &TenantCtx,
+    csrf: &str,
+    year: i32,
+    mut input: crate::api::accounts_edit::AccountsInput,
+    errors: Option<FormErrors>,
+) -> Result<Html<String>, AppError> {
+    use crate::api::accounts_edit::{ItemInput, LineInput};
+    use finsam_db::repo::{insatser, members};
+    input
+        .resultat
+        .extend((0..BLANK_ACCOUNT_LINES).map(|_| LineInput {
+            section: "kostnad".into(),
+            ..Default::default()
+        }));
+    for list in [
+        &mut input.fordringar,
+        &mut input.kortfristiga_skulder,
+        &mut input.investeringar,
+    ] {
+        list.push(ItemInput::default());
+    }
+    let layout = views::layout(state, &ctx.auth, Some(ctx), csrf).await?;
+    let members: Vec<Value> = members::list(&state.db, ctx.tenant_id())
+        .await?
+        .iter()
+        .map(|m| context! { key => members::details(m).key, name => m.name.clone() })
+        .collect();
+    let insatser: Vec<Value> =
+        insatser::list(&state.db, ctx.tenant_id(), insatser::Visibility::All)
+            .await?
+            .iter()
+            .map(|i| context! { key => insatser::key_of(i), name => i.name.clone() })
+            .collect();
+    Ok(views::render(
+        "accounts_form.html",
+        context! {
+            title => format!("Räkenskaper {year}"), year, members, insatser,
+            form => Value::from(Serde(&input)), errors => Value::from(Serde(&errors)),
+            tenant => context! { slug => ctx.tenant.slug.clone(), name => ctx.tenant.name.clone() },
+            ..layout
+        },
+    ))
+}
+
+pub async fn accounts_form(
+    State(state): State<AppState>,
+    ctx: Tenant<perm::Manage>,
+    jar: CookieJar,
+    Path(path): Path<(String, i32)>,
+) -> Result<Response, PageError> {
+    let year = year_ok(path.1)?;
+    let input = repo::accounts(&state.db, ctx.tenant_id(), year)
+        .await?
+        .map(|a| crate::api::accounts_edit::input_from(&a))
+        .unwrap_or_default();
+    let (jar, csrf) = csrf_for_page(&state, jar);
+    Ok((
+        jar,
+        accounts_page(&state, &ctx, &csrf, year, input, None).await?,
+    )
+        .into_response())
+}
+
+pub async fn accounts_save(
+    State(state): State<AppState>,
+    ctx: Tenant<perm::Manage>,
+    client: ClientInfo,
+    jar: CookieJar,
+    Path(path): Path<(String, i32)>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    use crate::api::accounts_edit::{AccountsInput, ItemInput, LineInput, save_accounts};
+    let year = year_ok(path.1)?;
+    let get = |k: String| form.get(&k).cloned().unwrap_or_default();
+    let count = |k: &str| -> usize { get(k.into()).parse().unwrap_or(0).min(1000) };
+    // Rows without a label are empty: blank ones, or ones the kansli cleared.
+    let resultat: Vec<LineInput> = (0..count("resultat"))
+        .filter(|i| !get(format!("label_{i}")).trim().is_empty())
+        .map(|i| LineInput {
+            key: get(format!("key_{i}")),
+            label: get(format!("label_{i}")),
+            section: get(format!("section_{i}")),
+            class: get(format!("class_{i}")),
+            member: get(format!("member_{i}")),
+            insats: get(format!("insats_{i}")),
+            offsets_administration: form.contains_key(&format!("offsets_{i}")),
+            budget: get(format!("budget_{i}")),
+            utfall: get(format!("utfall_{i}")),
+            prior: get(format!("prior_{i}")),
+        })
+        .collect();
+    let items = |name: &str| -> Vec<ItemInput> {
+        (0..count(name))
+            .filter(|i| !get(format!("{name}_label_{i}")).trim().is_empty())
+            .map(|i| ItemInput {
+                key: get(format!("{name}_key_{i}")),
+                label: get(format!("{name}_label_{i}")),
+                amount: get(format!("{name}_amount_{i}")),
+                prior: get(format!("{name}_prior_{i}")),
+            })
+            .collect()
+    };
+    let input = AccountsInput {
+        resultat,
+        fordringar: items("fordringar"),
+        kortfristiga_skulder: items("kortfristiga_skulder"),
+        kassa_och_bank: get("kassa_och_bank".into()),
+        kassa_och_bank_prior: get("kassa_och_bank_prior".into()),
+        eget_kapital_ingaende: get("eget_kapital_ingaende".into()),
+        eget_kapital_ingaende_prior: get("eget_kapital_ingaende_prior".into()),
+        realisationsvinster: get("realisationsvinster".into()),
+        anstallda: get("anstallda".into()),
+        investeringar: items("investeringar"),
+    };
+    match save_accounts(&state, &ctx, year, &input, &client).await {
+        Ok(_) => Ok(
+            Redirect::to(&format!("/t/{}/ar/{year}#kontroller", ctx.tenant.slug)).into_response(),
+        ),
+        Err(AppError::Validation(fields)) => {
+            // "resultat[2].utfall" is the form's "utfall_2"; "fordringar[1].amount" is "fordringar_amount_1".
+            let fields = fields
+                .into_iter()
+                .map(|f| {
+                    let path = match f.path.split_once('[').and_then(|(list, rest)| {
+                        rest.split_once("].").map(|(i, field)| (list, i, field))
+                    }) {
+                        Some(("resultat", i, field)) => format!("{field}_{i}"),
+                        Some((list, i, field)) => format!("{list}_{field}_{i}"),
+                        None => f.path.clone(),
+                    };
+                    FieldError::new(path, f.message)
+                })
+                .collect();
+            let (jar, csrf) = csrf_for_page(&state, jar);
+            let html = accounts_page(
+                &state,
+                &ctx,
+                &csrf,
+                year,
+                input,
+                Some(FormErrors::from_fields(fields)),
+            )
+            .await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, jar, html).into_response())
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}
