@@ -208,6 +208,17 @@ fn build() -> Routes {
         axum::routing::put(api::accounts_edit::put),
     )
     .get(
+        "/api/v1/t/{slug}/kansli",
+        Tenant(ReadAll),
+        api::organisation::get_staff,
+    )
+    .add(
+        Method::PUT,
+        "/api/v1/t/{slug}/kansli",
+        Tenant(Manage),
+        axum::routing::put(api::organisation::put_staff),
+    )
+    .get(
         "/api/v1/t/{slug}/audit",
         Tenant(ViewAuditLog),
         api::audit::list,
@@ -378,6 +389,16 @@ fn build() -> Routes {
         "/t/{slug}/medlemmar/{member_id}",
         Tenant(Manage),
         pages::members::update,
+    )
+    .get(
+        "/t/{slug}/kansli",
+        Tenant(Manage),
+        pages::organisation_edit::staff_form,
+    )
+    .post(
+        "/t/{slug}/kansli",
+        Tenant(Manage),
+        pages::organisation_edit::staff_save,
     )
     .get(
         "/t/{slug}/organisation/{body}",

@@ -50,7 +50,8 @@ fn env() -> &'static Environment<'static> {
             "meetings.html",
             "meeting_form.html",
             "budget_form.html",
-            "accounts_form.html"
+            "accounts_form.html",
+            "staff_form.html"
         );
         env
     })

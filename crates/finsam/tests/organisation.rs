@@ -195,3 +195,71 @@ async fn the_seat_form_records_a_change_of_ersattare() {
     ));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_kansli_staff_is_kept_with_shares_of_full_time() {
+    let app = spawn_app().await;
+    let kansli = app.token("kansli@sodra-vatterbygden.example").await;
+    let bad = json!({"staff": [{"name": "Kajsa Hallmans", "title": "", "share_percent": "165"}]});
+    let a = app
+        .request(
+            Method::PUT,
+            "/api/v1/t/sodra-vatterbygden/kansli",
+            Some(&kansli),
+            Some(bad),
+        )
+        .await;
+    let paths: Vec<String> = a.json()["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(paths, ["staff[0].title", "staff[0].share_percent"]);
+    let good = json!({"staff": [{"name": "Kajsa Hallmans", "title": "Förbundschef", "share_percent": "65 %"}, {"name": "Peter Hedfors", "title": "Verksamhetsutvecklare", "share_percent": "100"}]});
+    let a = app
+        .request(
+            Method::PUT,
+            "/api/v1/t/sodra-vatterbygden/kansli",
+            Some(&kansli),
+            Some(good),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    assert_eq!(a.json()["staff"][0]["share_percent"], "65");
+    let year = app
+        .get(
+            "/api/v1/t/sodra-vatterbygden/export?year=2024",
+            Some(&kansli),
+        )
+        .await
+        .json();
+    assert_eq!(year["organisation"]["kansli"][0]["share_percent"], 65);
+    // In the browser too.
+    let (mut b, _) = app
+        .browser_login("kansli@sodra-vatterbygden.example", PASSWORD)
+        .await;
+    let page = app
+        .browse(&mut b, Method::GET, "/t/sodra-vatterbygden/kansli", None)
+        .await;
+    assert!(page.body.contains("value=\"Förbundschef\""));
+    let csrf = csrf_from(&page.body).unwrap();
+    let form = [
+        ("csrf_token", csrf.as_str()),
+        ("rows", "1"),
+        ("name_0", "Kajsa Hallmans"),
+        ("title_0", "Förbundschef"),
+        ("share_percent_0", "noll"),
+    ];
+    let a = app
+        .browse(
+            &mut b,
+            Method::POST,
+            "/t/sodra-vatterbygden/kansli",
+            Some(&form),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(a.body.contains("href=\"#share_percent_0\""));
+    app.stop().await;
+}

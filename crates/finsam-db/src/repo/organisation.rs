@@ -1,8 +1,8 @@
 //! People and the seats they hold in the styrelse and the beredningsgrupp.
 
 use crate::Result;
-use crate::entities::{person, seat};
-use finsam_core::yearfile::{Person, Seat};
+use crate::entities::{person, seat, staff};
+use finsam_core::yearfile::{Person, Seat, Staff};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
@@ -101,6 +101,47 @@ pub async fn seats<C: ConnectionTrait>(db: &C, tenant_id: i64, body: &str) -> Re
             serde_json::from_str(&s.data).map_err(|e| {
                 crate::DbError::Db(sea_orm::DbErr::Custom(format!(
                     "stored seat is unreadable: {e}"
+                )))
+            })
+        })
+        .collect()
+}
+
+/// Replaces the kansli's staff with `list`, in this order.
+pub async fn replace_staff<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    list: &[Staff],
+) -> Result<()> {
+    staff::Entity::delete_many()
+        .filter(staff::Column::TenantId.eq(tenant_id))
+        .exec(db)
+        .await?;
+    for (pos, s) in list.iter().enumerate() {
+        staff::ActiveModel {
+            tenant_id: Set(tenant_id),
+            person_key: Set(s.person.clone()),
+            position: Set(pos as i32),
+            data: Set(serde_json::to_string(s).expect("staff serialise")),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn staff<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<Vec<Staff>> {
+    staff::Entity::find()
+        .filter(staff::Column::TenantId.eq(tenant_id))
+        .order_by_asc(staff::Column::Position)
+        .all(db)
+        .await?
+        .iter()
+        .map(|s| {
+            serde_json::from_str(&s.data).map_err(|e| {
+                crate::DbError::Db(sea_orm::DbErr::Custom(format!(
+                    "stored staff is unreadable: {e}"
                 )))
             })
         })

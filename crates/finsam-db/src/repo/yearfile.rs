@@ -9,7 +9,7 @@
 
 use crate::Result;
 use crate::entities::{
-    coach_report, insats, meeting, member, staff, survey_definition, survey_result, year_data,
+    coach_report, insats, meeting, member, survey_definition, survey_result, year_data,
 };
 use chrono::{Datelike, NaiveDate, Utc};
 use finsam_core::yearfile::{self, YearFile};
@@ -82,21 +82,7 @@ pub async fn import<C: ConnectionTrait>(
         }
     }
     if !file.organisation.kansli.is_empty() {
-        staff::Entity::delete_many()
-            .filter(staff::Column::TenantId.eq(tenant_id))
-            .exec(db)
-            .await?;
-        for (pos, s) in file.organisation.kansli.iter().enumerate() {
-            staff::ActiveModel {
-                tenant_id: Set(tenant_id),
-                person_key: Set(s.person.clone()),
-                position: Set(pos as i32),
-                data: Set(to_json(s)),
-                ..Default::default()
-            }
-            .insert(db)
-            .await?;
-        }
+        super::organisation::replace_staff(db, tenant_id, &file.organisation.kansli).await?;
     }
 
     for (pos, ins) in file.insatser.iter().enumerate() {
@@ -292,14 +278,7 @@ pub async fn export<C: ConnectionTrait>(db: &C, tenant_id: i64, year: i32) -> Re
     organisation.styrelse = super::organisation::seats(db, tenant_id, "styrelse").await?;
     organisation.beredningsgrupp =
         super::organisation::seats(db, tenant_id, "beredningsgrupp").await?;
-    for s in staff::Entity::find()
-        .filter(staff::Column::TenantId.eq(tenant_id))
-        .order_by_asc(staff::Column::Position)
-        .all(db)
-        .await?
-    {
-        organisation.kansli.push(from_json(&s.data, "staff")?);
-    }
+    organisation.kansli = super::organisation::staff(db, tenant_id).await?;
     let insatser = insats::Entity::find()
         .filter(insats::Column::TenantId.eq(tenant_id))
         .order_by_asc(insats::Column::Position)

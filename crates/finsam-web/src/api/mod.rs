@@ -36,7 +36,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         xlsx::participants, xlsx::budget,
         figures::key_figures, figures::budget,
         yeardata::texts, yeardata::put_texts, yeardata::settings, yeardata::put_settings,
-        organisation::get, organisation::put,
+        organisation::get, organisation::put, organisation::get_staff, organisation::put_staff,
         insats_edit::create, insats_edit::update, insats_edit::put_results,
         meetings::list, meetings::get, meetings::create, meetings::update,
         budget_edit::get, budget_edit::put,

@@ -231,3 +231,169 @@ pub async fn put(
         seats: rows(&state, ctx.tenant_id(), body).await?,
     }))
 }
+
+/// One person on the kansli's staff as the kansli writes it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct StaffRow {
+    pub name: String,
+    pub email: String,
+    pub title: String,
+    /// Per cent of full time, 1–100.
+    pub share_percent: String,
+    pub from: String,
+    pub to: String,
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct StaffBody {
+    pub staff: Vec<StaffRow>,
+}
+
+/// Checks every row and replaces the staff in one transaction. Paths are `staff[i].field`.
+pub async fn save_staff(
+    state: &AppState,
+    ctx: &TenantCtx,
+    rows: &[StaffRow],
+    client: &ClientInfo,
+) -> Result<(), AppError> {
+    let mut people = organisation::people(&state.db, ctx.tenant_id()).await?;
+    let mut errors = Vec::new();
+    let mut list = Vec::new();
+    let mut changed: Vec<String> = Vec::new();
+    for (i, r) in rows.iter().enumerate() {
+        let at = |f: &str| format!("staff[{i}].{f}");
+        let name = r.name.trim();
+        if name.is_empty() {
+            errors.push(FieldError::new(at("name"), "Namn saknas."));
+        }
+        if r.title.trim().is_empty() {
+            errors.push(FieldError::new(at("title"), "Befattning saknas."));
+        }
+        let share = match r
+            .share_percent
+            .trim()
+            .trim_end_matches('%')
+            .trim()
+            .parse::<u32>()
+        {
+            Ok(n) if (1..=100).contains(&n) => n,
+            _ => {
+                errors.push(FieldError::new(
+                    at("share_percent"),
+                    "Ange andelen av heltid i procent, 1–100.",
+                ));
+                0
+            }
+        };
+        let from = date(&r.from)
+            .map_err(|_| errors.push(FieldError::new(at("from"), "Ange datumet som ÅÅÅÅ-MM-DD.")))
+            .ok()
+            .flatten();
+        let to = date(&r.to)
+            .map_err(|_| errors.push(FieldError::new(at("to"), "Ange datumet som ÅÅÅÅ-MM-DD.")))
+            .ok()
+            .flatten();
+        if let (Some(f), Some(t)) = (from, to)
+            && t < f
+        {
+            errors.push(FieldError::new(
+                at("to"),
+                "T.o.m.-datumet ligger före fr.o.m.-datumet.",
+            ));
+        }
+        let email = match r.email.trim() {
+            "" => None,
+            e => finsam_core::EmailAddress::parse(e)
+                .map_err(|err| errors.push(FieldError::new(at("email"), err.0)))
+                .ok(),
+        };
+        if name.is_empty() {
+            continue;
+        }
+        let (person, is_changed) = yearfile::person_for_name(&mut people, name, email);
+        if is_changed {
+            changed.push(person.clone());
+        }
+        list.push(finsam_core::yearfile::Staff {
+            person,
+            title: r.title.trim().to_owned(),
+            share_percent: share,
+            from,
+            to,
+        });
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let txn = state.db.begin().await.map_err(finsam_db::DbError::from)?;
+    for key in &changed {
+        if let Some(p) = people.iter().find(|p| &p.key == key) {
+            organisation::save_person(&txn, ctx.tenant_id(), p, None).await?;
+        }
+    }
+    organisation::replace_staff(&txn, ctx.tenant_id(), &list).await?;
+    audit::record(
+        &txn,
+        audit::NewEvent {
+            tenant_id: Some(ctx.tenant_id()),
+            actor_account_id: Some(ctx.account_id()),
+            action: audit::action::SEATS_SAVED,
+            detail: serde_json::json!({ "body": "kansli", "staff": list.len() }),
+            client_addr: client.addr_string(),
+        },
+    )
+    .await?;
+    txn.commit().await.map_err(finsam_db::DbError::from)?;
+    Ok(())
+}
+
+pub async fn staff_rows(state: &AppState, tenant_id: i64) -> Result<Vec<StaffRow>, AppError> {
+    let people = organisation::people(&state.db, tenant_id).await?;
+    Ok(organisation::staff(&state.db, tenant_id)
+        .await?
+        .into_iter()
+        .map(|s| {
+            let p = people.iter().find(|p| p.key == s.person);
+            StaffRow {
+                name: p.map_or(s.person.clone(), |p| p.name.clone()),
+                email: p
+                    .and_then(|p| p.email.as_ref())
+                    .map(|e| e.to_string())
+                    .unwrap_or_default(),
+                title: s.title,
+                share_percent: s.share_percent.to_string(),
+                from: s.from.map(|d| d.to_string()).unwrap_or_default(),
+                to: s.to.map(|d| d.to_string()).unwrap_or_default(),
+            }
+        })
+        .collect())
+}
+
+/// The kansli's staff.
+#[utoipa::path(get, path = "/api/v1/t/{slug}/kansli", tag = "tenant", security(("bearer" = [])),
+    params(("slug" = String, Path)), responses((status = 200, body = StaffBody)))]
+pub async fn get_staff(
+    State(state): State<AppState>,
+    ctx: Tenant<perm::ReadAll>,
+) -> Result<Json<StaffBody>, ApiError> {
+    Ok(Json(StaffBody {
+        staff: staff_rows(&state, ctx.tenant_id()).await?,
+    }))
+}
+
+/// Replaces the kansli's staff.
+#[utoipa::path(put, path = "/api/v1/t/{slug}/kansli", tag = "tenant", security(("bearer" = [])),
+    params(("slug" = String, Path)), request_body = StaffBody,
+    responses((status = 200, body = StaffBody), (status = 422, body = ErrorBody)))]
+pub async fn put_staff(
+    State(state): State<AppState>,
+    ctx: Tenant<perm::Manage>,
+    client: ClientInfo,
+    crate::api::ApiJson(input): crate::api::ApiJson<StaffBody>,
+) -> Result<Json<StaffBody>, ApiError> {
+    save_staff(&state, &ctx, &input.staff, &client).await?;
+    Ok(Json(StaffBody {
+        staff: staff_rows(&state, ctx.tenant_id()).await?,
+    }))
+}

@@ -140,3 +140,99 @@ pub async fn save(
         Err(e) => Err(PageError(e)),
     }
 }
+
+async fn staff_page(
+    state: &AppState,
+    ctx: &TenantCtx,
+    csrf: &str,
+    mut shown: Vec<crate::api::organisation::StaffRow>,
+    errors: Option<FormErrors>,
+) -> Result<Html<String>, AppError> {
+    let layout = views::layout(state, &ctx.auth, Some(ctx), csrf).await?;
+    shown.extend((0..2).map(|_| crate::api::organisation::StaffRow {
+        share_percent: "100".into(),
+        ..Default::default()
+    }));
+    Ok(views::render(
+        "staff_form.html",
+        context! {
+            title => "Kansliets personal", year => chrono::Utc::now().year() - 1,
+            rows => Value::from(Serde(&shown)), errors => Value::from(Serde(&errors)),
+            tenant => context! { slug => ctx.tenant.slug.clone(), name => ctx.tenant.name.clone() },
+            ..layout
+        },
+    ))
+}
+
+pub async fn staff_form(
+    State(state): State<AppState>,
+    ctx: Tenant<perm::Manage>,
+    jar: CookieJar,
+) -> Result<Response, PageError> {
+    let rows = crate::api::organisation::staff_rows(&state, ctx.tenant_id()).await?;
+    let (jar, csrf) = csrf_for_page(&state, jar);
+    Ok((jar, staff_page(&state, &ctx, &csrf, rows, None).await?).into_response())
+}
+
+pub async fn staff_save(
+    State(state): State<AppState>,
+    ctx: Tenant<perm::Manage>,
+    client: ClientInfo,
+    jar: CookieJar,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    use crate::api::organisation::{StaffRow, save_staff};
+    let count: usize = form
+        .get("rows")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+        .min(200);
+    let get = |f: &str, i: usize| {
+        form.get(&format!("{f}_{i}"))
+            .map(|v| v.trim().to_owned())
+            .unwrap_or_default()
+    };
+    let entered: Vec<StaffRow> = (0..count)
+        .filter(|i| !get("name", *i).is_empty())
+        .map(|i| StaffRow {
+            name: get("name", i),
+            email: get("email", i),
+            title: get("title", i),
+            share_percent: get("share_percent", i),
+            from: get("from", i),
+            to: get("to", i),
+        })
+        .collect();
+    match save_staff(&state, &ctx, &entered, &client).await {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/t/{}/ar/{}/organisation#kansli",
+            ctx.tenant.slug,
+            chrono::Utc::now().year() - 1
+        ))
+        .into_response()),
+        Err(AppError::Validation(fields)) => {
+            let fields = fields
+                .into_iter()
+                .map(|f| {
+                    let (row, field) = f
+                        .path
+                        .strip_prefix("staff[")
+                        .and_then(|r| r.split_once("]."))
+                        .unwrap_or(("0", "name"));
+                    FieldError::new(format!("{field}_{row}"), f.message)
+                })
+                .collect();
+            let (jar, csrf) = csrf_for_page(&state, jar);
+            let html = staff_page(
+                &state,
+                &ctx,
+                &csrf,
+                entered,
+                Some(FormErrors::from_fields(fields)),
+            )
+            .await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, jar, html).into_response())
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}
