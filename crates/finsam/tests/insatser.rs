@@ -263,3 +263,64 @@ async fn maluppfyllelse_is_recorded_per_goal_and_year() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn after_saving_maluppfyllelse_the_page_shows_the_year_just_assessed() {
+    let app = spawn_app().await;
+    app.import_fixture("hoglandet", "hoglandet-2024.json").await;
+    let kansli = app.token("kansli@hoglandet.example").await;
+    let list = app
+        .get("/api/v1/t/hoglandet/insatser", Some(&kansli))
+        .await
+        .json();
+    let se = list["insatser"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == "SE-Höglandet")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let (mut b, _) = app
+        .browser_login("kansli@hoglandet.example", PASSWORD)
+        .await;
+    let page = app
+        .browse(
+            &mut b,
+            Method::GET,
+            &format!("/t/hoglandet/insatser/{se}?ar=2023"),
+            None,
+        )
+        .await;
+    assert!(page.body.contains("Måluppfyllelse 2023"));
+    let csrf = csrf_from(&page.body).unwrap();
+    let goal = page
+        .body
+        .split("name=\"goal_0\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let form = [
+        ("csrf_token", csrf.as_str()),
+        ("goals", "1"),
+        ("goal_0", goal.as_str()),
+        ("status_0", "ej_uppfyllt"),
+        ("comment_0", ""),
+    ];
+    let a = app
+        .browse(
+            &mut b,
+            Method::POST,
+            &format!("/t/hoglandet/insatser/{se}/maluppfyllelse/2023"),
+            Some(&form),
+        )
+        .await;
+    assert_eq!(
+        a.location(),
+        Some(format!("/t/hoglandet/insatser/{se}?ar=2023#maluppfyllelse").as_str())
+    );
+    app.stop().await;
+}

@@ -487,8 +487,8 @@ pub async fn results(
         .collect();
     match save_results(&state, &ctx, path.1, path.2, &input, &client).await {
         Ok(_) => Ok(Redirect::to(&format!(
-            "/t/{}/insatser/{}#maluppfyllelse",
-            ctx.tenant.slug, path.1
+            "/t/{}/insatser/{}?ar={}#maluppfyllelse",
+            ctx.tenant.slug, path.1, path.2
         ))
         .into_response()),
         Err(AppError::Validation(fields)) => {
