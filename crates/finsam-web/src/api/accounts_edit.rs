@@ -371,14 +371,6 @@ pub async fn save_accounts(
     Ok(accounts)
 }
 
-fn year_ok(year: i32) -> Result<i32, AppError> {
-    if (2000..=2100).contains(&year) {
-        Ok(year)
-    } else {
-        Err(AppError::NotFound)
-    }
-}
-
 /// The accounts of a year as stored (öre), as in the year file.
 #[utoipa::path(get, path = "/api/v1/t/{slug}/years/{year}/accounts", tag = "tenant", security(("bearer" = [])),
     params(("slug" = String, Path), ("year" = i32, Path)), responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
@@ -388,7 +380,7 @@ pub async fn get(
     Path(path): Path<(String, i32)>,
 ) -> Result<Json<Accounts>, ApiError> {
     Ok(Json(
-        repo::accounts(&state.db, ctx.tenant_id(), year_ok(path.1)?)
+        repo::accounts(&state.db, ctx.tenant_id(), crate::api::year_param(path.1)?)
             .await?
             .ok_or(AppError::NotFound)?,
     ))
@@ -406,6 +398,13 @@ pub async fn put(
     crate::api::ApiJson(input): crate::api::ApiJson<AccountsInput>,
 ) -> Result<Json<Accounts>, ApiError> {
     Ok(Json(
-        save_accounts(&state, &ctx, year_ok(path.1)?, &input, &client).await?,
+        save_accounts(
+            &state,
+            &ctx,
+            crate::api::year_param(path.1)?,
+            &input,
+            &client,
+        )
+        .await?,
     ))
 }

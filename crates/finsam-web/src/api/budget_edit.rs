@@ -223,14 +223,6 @@ pub async fn save_budget(
     Ok(budget)
 }
 
-fn year_ok(year: i32) -> Result<i32, AppError> {
-    if (2000..=2100).contains(&year) {
-        Ok(year)
-    } else {
-        Err(AppError::NotFound)
-    }
-}
-
 /// The budget of a year as stored (öre), as in the year file.
 #[utoipa::path(get, path = "/api/v1/t/{slug}/years/{year}/budget", tag = "tenant", security(("bearer" = [])),
     params(("slug" = String, Path), ("year" = i32, Path)), responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
@@ -240,7 +232,7 @@ pub async fn get(
     Path(path): Path<(String, i32)>,
 ) -> Result<Json<Budget>, ApiError> {
     Ok(Json(
-        repo::budget(&state.db, ctx.tenant_id(), year_ok(path.1)?)
+        repo::budget(&state.db, ctx.tenant_id(), crate::api::year_param(path.1)?)
             .await?
             .ok_or(AppError::NotFound)?,
     ))
@@ -258,6 +250,13 @@ pub async fn put(
     crate::api::ApiJson(input): crate::api::ApiJson<BudgetInput>,
 ) -> Result<Json<Budget>, ApiError> {
     Ok(Json(
-        save_budget(&state, &ctx, year_ok(path.1)?, &input, &client).await?,
+        save_budget(
+            &state,
+            &ctx,
+            crate::api::year_param(path.1)?,
+            &input,
+            &client,
+        )
+        .await?,
     ))
 }

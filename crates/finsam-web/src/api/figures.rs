@@ -10,14 +10,6 @@ use finsam_core::finance::budget::BudgetFigures;
 use finsam_core::finance::key_figures::KeyFigures;
 use finsam_db::repo::yearfile;
 
-fn check_year(year: i32) -> Result<(), AppError> {
-    if (2000..=2100).contains(&year) {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
-}
-
 /// The year's key figures (öre; percentages with one decimal) and every check, passing or not.
 #[utoipa::path(get, path = "/api/v1/t/{slug}/years/{year}/key-figures", tag = "tenant", security(("bearer" = [])),
     params(("slug" = String, Path), ("year" = i32, Path)),
@@ -27,7 +19,7 @@ pub async fn key_figures(
     ctx: Tenant<perm::ReadAll>,
     Path(path): Path<(String, i32)>,
 ) -> Result<Json<KeyFigures>, ApiError> {
-    check_year(path.1)?;
+    crate::api::year_param(path.1)?;
     let file = yearfile::export(&state.db, ctx.tenant_id(), path.1).await?;
     Ok(Json(KeyFigures::from_year_file(&file)))
 }
@@ -42,7 +34,7 @@ pub async fn budget(
     ctx: Tenant<perm::ReadAll>,
     Path(path): Path<(String, i32)>,
 ) -> Result<Json<BudgetFigures>, ApiError> {
-    check_year(path.1)?;
+    crate::api::year_param(path.1)?;
     let file = yearfile::export(&state.db, ctx.tenant_id(), path.1).await?;
     Ok(Json(
         BudgetFigures::from_year_file(&file).ok_or(AppError::NotFound)?,

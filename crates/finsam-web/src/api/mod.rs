@@ -147,3 +147,12 @@ fn swedish(msg: &str) -> String {
         format!("Ogiltigt värde ({msg}).")
     }
 }
+
+/// A year in a path: 2000–2100, anything else is not found.
+pub fn year_param(year: i32) -> Result<i32, crate::error::AppError> {
+    if (2000..=2100).contains(&year) {
+        Ok(year)
+    } else {
+        Err(crate::error::AppError::NotFound)
+    }
+}

@@ -10,14 +10,6 @@ use finsam_db::TransactionTrait;
 use finsam_db::repo::{audit, yearfile as repo};
 use std::collections::BTreeMap;
 
-fn year_ok(year: i32) -> Result<i32, AppError> {
-    if (2000..=2100).contains(&year) {
-        Ok(year)
-    } else {
-        Err(AppError::NotFound)
-    }
-}
-
 fn problems(p: Vec<yearfile::Problem>) -> AppError {
     AppError::Validation(
         p.into_iter()
@@ -95,7 +87,7 @@ pub async fn texts(
     Path(path): Path<(String, i32)>,
 ) -> Result<Json<BTreeMap<String, String>>, ApiError> {
     Ok(Json(
-        repo::texts(&state.db, ctx.tenant_id(), year_ok(path.1)?).await?,
+        repo::texts(&state.db, ctx.tenant_id(), crate::api::year_param(path.1)?).await?,
     ))
 }
 
@@ -110,7 +102,7 @@ pub async fn put_texts(
     Path(path): Path<(String, i32)>,
     crate::api::ApiJson(texts): crate::api::ApiJson<BTreeMap<String, String>>,
 ) -> Result<Json<BTreeMap<String, String>>, ApiError> {
-    let year = year_ok(path.1)?;
+    let year = crate::api::year_param(path.1)?;
     save_texts(&state, &ctx, year, texts, &client).await?;
     Ok(Json(repo::texts(&state.db, ctx.tenant_id(), year).await?))
 }
@@ -124,7 +116,7 @@ pub async fn settings(
     Path(path): Path<(String, i32)>,
 ) -> Result<Json<Settings>, ApiError> {
     Ok(Json(
-        repo::settings(&state.db, ctx.tenant_id(), year_ok(path.1)?).await?,
+        repo::settings(&state.db, ctx.tenant_id(), crate::api::year_param(path.1)?).await?,
     ))
 }
 
@@ -139,7 +131,7 @@ pub async fn put_settings(
     Path(path): Path<(String, i32)>,
     crate::api::ApiJson(settings): crate::api::ApiJson<Settings>,
 ) -> Result<Json<Settings>, ApiError> {
-    let year = year_ok(path.1)?;
+    let year = crate::api::year_param(path.1)?;
     save_settings(&state, &ctx, year, settings.clone(), &client).await?;
     Ok(Json(settings))
 }

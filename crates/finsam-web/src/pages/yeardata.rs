@@ -19,14 +19,6 @@ use minijinja::value::Serde;
 use minijinja::{Value, context};
 use std::collections::{BTreeMap, HashMap};
 
-fn year_ok(year: i32) -> Result<i32, AppError> {
-    if (2000..=2100).contains(&year) {
-        Ok(year)
-    } else {
-        Err(AppError::NotFound)
-    }
-}
-
 async fn texts_page(
     state: &AppState,
     ctx: &TenantCtx,
@@ -56,7 +48,7 @@ pub async fn texts_form(
     jar: CookieJar,
     Path(path): Path<(String, i32)>,
 ) -> Result<Response, PageError> {
-    let year = year_ok(path.1)?;
+    let year = crate::api::year_param(path.1)?;
     let values = repo::texts(&state.db, ctx.tenant_id(), year).await?;
     let (jar, csrf) = csrf_for_page(&state, jar);
     Ok((
@@ -74,7 +66,7 @@ pub async fn texts_save(
     Path(path): Path<(String, i32)>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let year = year_ok(path.1)?;
+    let year = crate::api::year_param(path.1)?;
     let texts: BTreeMap<String, String> = TEXT_KEYS
         .iter()
         .map(|k| {
@@ -192,7 +184,7 @@ pub async fn settings_form(
     jar: CookieJar,
     Path(path): Path<(String, i32)>,
 ) -> Result<Response, PageError> {
-    let year = year_ok(path.1)?;
+    let year = crate::api::year_param(path.1)?;
     let s = repo::settings(&state.db, ctx.tenant_id(), year).await?;
     let (jar, csrf) = csrf_for_page(&state, jar);
     Ok((
@@ -282,7 +274,7 @@ pub async fn settings_save(
     Path(path): Path<(String, i32)>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let year = year_ok(path.1)?;
+    let year = crate::api::year_param(path.1)?;
     let (shown, parsed) = read_settings(&form);
     let result = match parsed {
         Ok(s) => save_settings(&state, &ctx, year, s, &client).await,
@@ -328,7 +320,6 @@ async fn budget_page(
     mut input: crate::api::budget_edit::BudgetInput,
     errors: Option<FormErrors>,
 ) -> Result<Html<String>, AppError> {
-    use finsam_db::repo::{insatser, members};
     input.lines.extend(
         (0..BLANK_BUDGET_LINES).map(|_| crate::api::budget_edit::LineInput {
             section: "verksamhet".into(),
@@ -336,17 +327,7 @@ async fn budget_page(
         }),
     );
     let layout = views::layout(state, &ctx.auth, Some(ctx), csrf).await?;
-    let members: Vec<Value> = members::list(&state.db, ctx.tenant_id())
-        .await?
-        .iter()
-        .map(|m| context! { key => members::details(m).key, name => m.name.clone() })
-        .collect();
-    let insatser: Vec<Value> =
-        insatser::list(&state.db, ctx.tenant_id(), insatser::Visibility::All)
-            .await?
-            .iter()
-            .map(|i| context! { key => insatser::key_of(i), name => i.name.clone() })
-            .collect();
+    let (members, insatser) = options(state, ctx.tenant_id()).await?;
     Ok(views::render(
         "budget_form.html",
         context! {
@@ -396,7 +377,7 @@ pub async fn budget_form(
     jar: CookieJar,
     Path(path): Path<(String, i32)>,
 ) -> Result<Response, PageError> {
-    let year = year_ok(path.1)?;
+    let year = crate::api::year_param(path.1)?;
     let input = repo::budget(&state.db, ctx.tenant_id(), year)
         .await?
         .map(|b| budget_input(&b))
@@ -422,7 +403,7 @@ pub async fn budget_save(
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     use crate::api::budget_edit::{BudgetInput, LineInput, save_budget};
-    let year = year_ok(path.1)?;
+    let year = crate::api::year_param(path.1)?;
     let get = |k: String| form.get(&k).cloned().unwrap_or_default();
     let count: usize = get("lines".into()).parse().unwrap_or(0).min(500);
     // A line without a label is empty: a blank row, or one the kansli cleared.
@@ -491,7 +472,6 @@ async fn accounts_page(
     errors: Option<FormErrors>,
 ) -> Result<Html<String>, AppError> {
     use crate::api::accounts_edit::{ItemInput, LineInput};
-    use finsam_db::repo::{insatser, members};
     input
         .resultat
         .extend((0..BLANK_ACCOUNT_LINES).map(|_| LineInput {
@@ -506,17 +486,7 @@ async fn accounts_page(
         list.push(ItemInput::default());
     }
     let layout = views::layout(state, &ctx.auth, Some(ctx), csrf).await?;
-    let members: Vec<Value> = members::list(&state.db, ctx.tenant_id())
-        .await?
-        .iter()
-        .map(|m| context! { key => members::details(m).key, name => m.name.clone() })
-        .collect();
-    let insatser: Vec<Value> =
-        insatser::list(&state.db, ctx.tenant_id(), insatser::Visibility::All)
-            .await?
-            .iter()
-            .map(|i| context! { key => insatser::key_of(i), name => i.name.clone() })
-            .collect();
+    let (members, insatser) = options(state, ctx.tenant_id()).await?;
     Ok(views::render(
         "accounts_form.html",
         context! {
@@ -534,7 +504,7 @@ pub async fn accounts_form(
     jar: CookieJar,
     Path(path): Path<(String, i32)>,
 ) -> Result<Response, PageError> {
-    let year = year_ok(path.1)?;
+    let year = crate::api::year_param(path.1)?;
     let input = repo::accounts(&state.db, ctx.tenant_id(), year)
         .await?
         .map(|a| crate::api::accounts_edit::input_from(&a))
@@ -556,7 +526,7 @@ pub async fn accounts_save(
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     use crate::api::accounts_edit::{AccountsInput, ItemInput, LineInput, save_accounts};
-    let year = year_ok(path.1)?;
+    let year = crate::api::year_param(path.1)?;
     let get = |k: String| form.get(&k).cloned().unwrap_or_default();
     let count = |k: &str| -> usize { get(k.into()).parse().unwrap_or(0).min(1000) };
     // Rows without a label are empty: blank ones, or ones the kansli cleared.
@@ -631,4 +601,20 @@ pub async fn accounts_save(
         }
         Err(e) => Err(PageError(e)),
     }
+}
+
+/// The förbund's members and insatser as (key, name) options for the line forms.
+async fn options(state: &AppState, tenant_id: i64) -> Result<(Vec<Value>, Vec<Value>), AppError> {
+    use finsam_db::repo::{insatser, members};
+    let members = members::list(&state.db, tenant_id)
+        .await?
+        .iter()
+        .map(|m| context! { key => members::details(m).key, name => m.name.clone() })
+        .collect();
+    let insatser = insatser::list(&state.db, tenant_id, insatser::Visibility::All)
+        .await?
+        .iter()
+        .map(|i| context! { key => insatser::key_of(i), name => i.name.clone() })
+        .collect();
+    Ok((members, insatser))
 }
