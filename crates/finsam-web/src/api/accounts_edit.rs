@@ -9,8 +9,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use finsam_core::money::{Ore, kronor_for_input, parse_kronor};
 use finsam_core::yearfile::{Accounts, BalanceItem, CostClass, Investment, ResultLine, Section};
-use finsam_db::TransactionTrait;
-use finsam_db::repo::{audit, insatser, members, yearfile as repo};
+use finsam_db::repo::{insatser, members, yearfile as repo};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -351,23 +350,17 @@ pub async fn save_accounts(
             .iter()
             .map(insatser::key_of)
             .collect();
-    let txn = state.db.begin().await.map_err(finsam_db::DbError::from)?;
-    let current = repo::accounts(&txn, ctx.tenant_id(), year).await?;
-    let accounts =
-        build(input, current.as_ref(), &member_keys, &insats_keys).map_err(AppError::Validation)?;
-    repo::set_accounts(&txn, ctx.tenant_id(), year, &accounts).await?;
-    audit::record(
-        &txn,
-        audit::NewEvent {
-            tenant_id: Some(ctx.tenant_id()),
-            actor_account_id: Some(ctx.account_id()),
-            action: audit::action::YEAR_DATA_SAVED,
-            detail: serde_json::json!({ "year": year, "what": "accounts" }),
-            client_addr: client.addr_string(),
-        },
-    )
+    let mut saved = None;
+    crate::api::yeardata::audited(state, ctx, client, "accounts", year, async |txn| {
+        let current = repo::accounts(txn, ctx.tenant_id(), year).await?;
+        let accounts = build(input, current.as_ref(), &member_keys, &insats_keys)
+            .map_err(AppError::Validation)?;
+        repo::set_accounts(txn, ctx.tenant_id(), year, &accounts).await?;
+        saved = Some(accounts);
+        Ok(())
+    })
     .await?;
-    txn.commit().await.map_err(finsam_db::DbError::from)?;
+    let accounts = saved.expect("written inside the transaction");
     Ok(accounts)
 }
 

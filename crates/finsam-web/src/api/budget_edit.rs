@@ -8,8 +8,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use finsam_core::money::parse_kronor;
 use finsam_core::yearfile::{Budget, BudgetLine, BudgetSection};
-use finsam_db::TransactionTrait;
-use finsam_db::repo::{audit, insatser, members, yearfile as repo};
+use finsam_db::repo::{insatser, members, yearfile as repo};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -206,20 +205,10 @@ pub async fn save_budget(
             .map(insatser::key_of)
             .collect();
     let budget = build(input, &member_keys, &insats_keys).map_err(AppError::Validation)?;
-    let txn = state.db.begin().await.map_err(finsam_db::DbError::from)?;
-    repo::set_budget(&txn, ctx.tenant_id(), year, &budget).await?;
-    audit::record(
-        &txn,
-        audit::NewEvent {
-            tenant_id: Some(ctx.tenant_id()),
-            actor_account_id: Some(ctx.account_id()),
-            action: audit::action::YEAR_DATA_SAVED,
-            detail: serde_json::json!({ "year": year, "what": "budget", "lines": budget.lines.len() }),
-            client_addr: client.addr_string(),
-        },
-    )
+    crate::api::yeardata::audited(state, ctx, client, "budget", year, async |txn| {
+        Ok(repo::set_budget(txn, ctx.tenant_id(), year, &budget).await?)
+    })
     .await?;
-    txn.commit().await.map_err(finsam_db::DbError::from)?;
     Ok(budget)
 }
 

@@ -18,7 +18,8 @@ fn problems(p: Vec<yearfile::Problem>) -> AppError {
     )
 }
 
-async fn audited(
+/// Runs `write` and the audit row of a year-data change in one transaction.
+pub(crate) async fn audited(
     state: &AppState,
     ctx: &TenantCtx,
     client: &ClientInfo,
