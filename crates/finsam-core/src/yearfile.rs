@@ -1089,6 +1089,12 @@ impl YearFile {
             "survey_definitions",
             self.survey_definitions.iter().map(|s| s.key.as_str()),
         );
+        for (i, d) in self.survey_definitions.iter().enumerate() {
+            p.extend(survey_definition_problems(
+                d,
+                &format!("survey_definitions[{i}]"),
+            ));
+        }
         for (i, s) in self.survey_results.iter().enumerate() {
             let at = format!("survey_results[{i}]");
             reference(
@@ -1108,23 +1114,18 @@ impl YearFile {
                 );
                 continue;
             };
-            for (j, a) in s.answers.iter().enumerate() {
-                if !def.questions.iter().any(|q| q.key == a.question) {
-                    p.push(Problem::new(
-                        format!("{at}.answers[{j}].question"),
-                        format!("Frågan {} finns inte i enkäten {}.", a.question, def.key),
-                    ));
-                }
-                if a.counts.len() != def.scale.len() {
-                    p.push(Problem::new(
-                        format!("{at}.answers[{j}].counts"),
-                        format!(
-                            "Det ska finnas {} antal, ett per svarsalternativ.",
-                            def.scale.len()
-                        ),
-                    ));
-                }
+            if self
+                .survey_results
+                .iter()
+                .take(i)
+                .any(|o| o.insats == s.insats && o.year == s.year && o.survey == s.survey)
+            {
+                p.push(Problem::new(
+                    at.clone(),
+                    "Det finns redan resultat för samma insats, år och enkät.",
+                ));
             }
+            p.extend(survey_result_problems(s, def, &at));
         }
         if let Some(acc) = &self.accounts {
             let lines = unique_keys(
@@ -1273,6 +1274,161 @@ pub fn person_for_name(
 }
 
 /// What can be wrong inside one coach report, with paths under `at` ("" for a report on its own).
+/// The most answer options and questions a survey may have.
+pub const SURVEY_MAX_OPTIONS: usize = 10;
+pub const SURVEY_MAX_QUESTIONS: usize = 60;
+
+/// What is wrong with one survey definition (`at` is its path, e.g. `survey_definitions[0]`).
+pub fn survey_definition_problems(d: &SurveyDefinition, at: &str) -> Vec<Problem> {
+    let mut p = Vec::new();
+    let field = |f: &str| {
+        if at.is_empty() {
+            f.to_owned()
+        } else {
+            format!("{at}.{f}")
+        }
+    };
+    if d.key.is_empty() || crate::slug::key(&d.key) != d.key {
+        p.push(Problem::new(
+            field("key"),
+            "Nyckeln ska bestå av små bokstäver a–z, siffror och bindestreck.",
+        ));
+    }
+    if d.name.trim().is_empty() {
+        p.push(Problem::new(field("name"), "Namn saknas."));
+    }
+    if !(2..=SURVEY_MAX_OPTIONS).contains(&d.scale.len()) {
+        p.push(Problem::new(
+            field("scale"),
+            format!("Svarsskalan ska ha 2–{SURVEY_MAX_OPTIONS} svarsalternativ."),
+        ));
+    }
+    for (i, o) in d.scale.iter().enumerate() {
+        if o.trim().is_empty() {
+            p.push(Problem::new(
+                field(&format!("scale[{i}]")),
+                "Svarsalternativet är tomt.",
+            ));
+        } else if d.scale[..i].contains(o) {
+            p.push(Problem::new(
+                field(&format!("scale[{i}]")),
+                format!("Svarsalternativet {o} finns redan."),
+            ));
+        }
+    }
+    if d.questions.is_empty() || d.questions.len() > SURVEY_MAX_QUESTIONS {
+        p.push(Problem::new(
+            field("questions"),
+            format!("Enkäten ska ha 1–{SURVEY_MAX_QUESTIONS} frågor."),
+        ));
+    }
+    for (i, q) in d.questions.iter().enumerate() {
+        let key_ok = !q.key.is_empty()
+            && q.key.chars().count() <= 10
+            && q.key.chars().all(|c| c.is_alphanumeric() || c == '.');
+        if !key_ok {
+            p.push(Problem::new(
+                field(&format!("questions[{i}].key")),
+                "Frågans nummer ska vara 1–10 tecken: bokstäver, siffror eller punkt (t.ex. 4a).",
+            ));
+        } else if d.questions[..i].iter().any(|o| o.key == q.key) {
+            p.push(Problem::new(
+                field(&format!("questions[{i}].key")),
+                format!("Frågan {} finns redan.", q.key),
+            ));
+        }
+        if q.text.trim().is_empty() {
+            p.push(Problem::new(
+                field(&format!("questions[{i}].text")),
+                "Frågetexten saknas.",
+            ));
+        }
+    }
+    if [&d.name]
+        .into_iter()
+        .chain(&d.scale)
+        .chain(d.questions.iter().map(|q| &q.text))
+        .any(|t| contains_personnummer(t))
+    {
+        p.push(Problem::new(
+            at.to_owned(),
+            "Enkäten ser ut att innehålla ett personnummer. Ta bort numret.",
+        ));
+    }
+    p
+}
+
+/// What is wrong with one insats's answer counts against its survey (`at` as for the year file).
+pub fn survey_result_problems(r: &SurveyResult, def: &SurveyDefinition, at: &str) -> Vec<Problem> {
+    let mut p = Vec::new();
+    for (j, a) in r.answers.iter().enumerate() {
+        let here = if at.is_empty() {
+            format!("answers[{j}]")
+        } else {
+            format!("{at}.answers[{j}]")
+        };
+        if !def.questions.iter().any(|q| q.key == a.question) {
+            p.push(Problem::new(
+                format!("{here}.question"),
+                format!("Frågan {} finns inte i enkäten {}.", a.question, def.key),
+            ));
+        } else if r.answers[..j].iter().any(|o| o.question == a.question) {
+            p.push(Problem::new(
+                format!("{here}.question"),
+                format!("Frågan {} finns redan.", a.question),
+            ));
+        }
+        if a.counts.len() != def.scale.len() {
+            p.push(Problem::new(
+                format!("{here}.counts"),
+                format!(
+                    "Det ska finnas {} antal, ett per svarsalternativ.",
+                    def.scale.len()
+                ),
+            ));
+        }
+    }
+    p
+}
+
+/// What may not change in a survey that already has results: the answer scale (the counts are in its
+/// order) and the questions that were answered. Names and question texts may be corrected, and
+/// questions added; anything else is a new version of the survey, under a new key.
+pub fn survey_change_problems(
+    old: &SurveyDefinition,
+    new: &SurveyDefinition,
+    results: &[SurveyResult],
+) -> Vec<Problem> {
+    let mut p = Vec::new();
+    if results.is_empty() {
+        return p;
+    }
+    if old.scale != new.scale {
+        p.push(Problem::new(
+            "scale",
+            "Enkäten har resultat, så svarsskalan kan inte ändras. Lägg upp en ny version av enkäten i stället.",
+        ));
+    }
+    let answered: BTreeSet<&str> = results
+        .iter()
+        .flat_map(|r| r.answers.iter().map(|a| a.question.as_str()))
+        .collect();
+    let missing: Vec<&str> = answered
+        .into_iter()
+        .filter(|k| !new.questions.iter().any(|q| q.key == *k))
+        .collect();
+    if !missing.is_empty() {
+        p.push(Problem::new(
+            "questions",
+            format!(
+                "Enkäten har resultat för fråga {}, så frågan kan inte tas bort.",
+                missing.join(", ")
+            ),
+        ));
+    }
+    p
+}
+
 pub fn report_problems(r: &CoachReport, at: &str) -> Vec<Problem> {
     let mut p = Vec::new();
     let path = |f: &str| {
@@ -1505,6 +1661,100 @@ mod schema_tests {
         assert!(
             committed == generated,
             "docs/year-file.schema.json is out of date: run FINSAM_UPDATE_SCHEMA=1 cargo test -p finsam-core schema"
+        );
+    }
+}
+
+#[cfg(test)]
+mod survey_tests {
+    use super::*;
+
+    fn survey(scale: &[&str], questions: &[&str]) -> SurveyDefinition {
+        SurveyDefinition {
+            key: "enkat-2025".into(),
+            name: "Enkät".into(),
+            scale: scale.iter().map(|s| (*s).to_owned()).collect(),
+            questions: questions
+                .iter()
+                .map(|k| SurveyQuestion {
+                    key: (*k).to_owned(),
+                    text: format!("Fråga {k}?"),
+                })
+                .collect(),
+        }
+    }
+
+    fn answered(questions: &[&str]) -> SurveyResult {
+        SurveyResult {
+            insats: "se".into(),
+            year: 2025,
+            survey: "enkat-2025".into(),
+            answers: questions
+                .iter()
+                .map(|q| SurveyAnswerCounts {
+                    question: (*q).to_owned(),
+                    counts: vec![1, 2],
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_survey_without_results_may_change_freely() {
+        let old = survey(&["Nej", "Ja"], &["1", "2"]);
+        let new = survey(&["Aldrig", "Ibland", "Alltid"], &["3"]);
+        assert!(survey_change_problems(&old, &new, &[]).is_empty());
+    }
+
+    #[test]
+    fn with_results_the_scale_and_answered_questions_stay_but_texts_and_new_questions_may_change() {
+        let old = survey(&["Nej", "Ja"], &["1", "2", "3"]);
+        let results = [answered(&["1", "2"])];
+        let mut new = survey(&["Nej", "Ja"], &["1", "2", "4"]);
+        new.questions[0].text = "Rättad fråga?".into();
+        assert!(survey_change_problems(&old, &new, &results).is_empty());
+        let worse = survey(&["Ja", "Nej"], &["1"]);
+        let p = survey_change_problems(&old, &worse, &results);
+        assert_eq!(
+            p.iter().map(|p| p.path.as_str()).collect::<Vec<_>>(),
+            ["scale", "questions"]
+        );
+        assert!(p[1].message.contains("fråga 2"), "{}", p[1].message);
+    }
+
+    #[test]
+    fn a_definition_needs_a_key_a_scale_and_distinct_questions() {
+        assert!(
+            survey_definition_problems(&survey(&["Nej", "Ja"], &["1", "4a", "4.1"]), "s")
+                .is_empty()
+        );
+        let mut bad = survey(&["Ja", "Ja"], &["1", "1", ""]);
+        bad.key = "Stora Bokstäver".into();
+        let p = survey_definition_problems(&bad, "s");
+        assert_eq!(
+            p.iter().map(|p| p.path.as_str()).collect::<Vec<_>>(),
+            [
+                "s.key",
+                "s.scale[1]",
+                "s.questions[1].key",
+                "s.questions[2].key"
+            ]
+        );
+    }
+
+    #[test]
+    fn counts_must_match_the_scale_and_name_known_questions_once() {
+        let def = survey(&["Nej", "Ja"], &["1", "2"]);
+        let mut r = answered(&["1", "1", "9"]);
+        r.answers[0].counts = vec![1];
+        let p = survey_result_problems(&r, &def, "");
+        assert_eq!(
+            p.iter().map(|p| p.path.as_str()).collect::<Vec<_>>(),
+            [
+                "answers[0].counts",
+                "answers[1].question",
+                "answers[2].question"
+            ]
         );
     }
 }

@@ -8,11 +8,11 @@ pub mod entities;
 pub mod repo;
 
 use finsam_migration::MigratorTrait;
-use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, SqlErr,
-};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr, SqlErr};
 
-pub use sea_orm::{DatabaseConnection as Conn, DatabaseTransaction, TransactionTrait};
+pub use sea_orm::{
+    ConnectionTrait, DatabaseConnection as Conn, DatabaseTransaction, TransactionTrait,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {

@@ -165,6 +165,43 @@ fn build() -> Routes {
         axum::routing::put(api::insats_edit::put_results),
     )
     .get(
+        "/api/v1/t/{slug}/surveys",
+        Tenant(ReadAll),
+        api::surveys::list,
+    )
+    .post(
+        "/api/v1/t/{slug}/surveys",
+        Tenant(Manage),
+        api::surveys::create,
+    )
+    .get(
+        "/api/v1/t/{slug}/surveys/{survey_id}",
+        Tenant(ReadAll),
+        api::surveys::get,
+    )
+    .add(
+        Method::PUT,
+        "/api/v1/t/{slug}/surveys/{survey_id}",
+        Tenant(Manage),
+        axum::routing::put(api::surveys::update),
+    )
+    .get(
+        "/api/v1/t/{slug}/insatser/{insats_id}/surveys/{year}",
+        Tenant(ReadAll),
+        api::surveys::results,
+    )
+    .add(
+        Method::PUT,
+        "/api/v1/t/{slug}/insatser/{insats_id}/surveys/{year}/{survey_id}",
+        Tenant(Manage),
+        axum::routing::put(api::surveys::put_result),
+    )
+    .delete(
+        "/api/v1/t/{slug}/insatser/{insats_id}/surveys/{year}/{survey_id}",
+        Tenant(Manage),
+        api::surveys::delete_result,
+    )
+    .get(
         "/api/v1/t/{slug}/meetings",
         Tenant(ReadAll),
         api::meetings::list,
@@ -479,6 +516,38 @@ fn build() -> Routes {
         "/t/{slug}/insatser/{insats_id}",
         Tenant(Manage),
         pages::insatser::update,
+    )
+    .get("/t/{slug}/enkater", Tenant(ReadAll), pages::surveys::list)
+    .get(
+        "/t/{slug}/enkater/ny",
+        Tenant(Manage),
+        pages::surveys::new_form,
+    )
+    .post("/t/{slug}/enkater", Tenant(Manage), pages::surveys::create)
+    .get(
+        "/t/{slug}/enkater/{survey_id}",
+        Tenant(Manage),
+        pages::surveys::edit_form,
+    )
+    .post(
+        "/t/{slug}/enkater/{survey_id}",
+        Tenant(Manage),
+        pages::surveys::update,
+    )
+    .get(
+        "/t/{slug}/insatser/{insats_id}/enkater/{year}",
+        Tenant(ReadAll),
+        pages::surveys::results,
+    )
+    .post(
+        "/t/{slug}/insatser/{insats_id}/enkater/{year}/{survey_id}",
+        Tenant(Manage),
+        pages::surveys::save,
+    )
+    .post(
+        "/t/{slug}/insatser/{insats_id}/enkater/{year}/{survey_id}/ta-bort",
+        Tenant(Manage),
+        pages::surveys::remove,
     )
     .post(
         "/t/{slug}/insatser/{insats_id}/maluppfyllelse/{year}",

@@ -51,7 +51,10 @@ fn env() -> &'static Environment<'static> {
             "meeting_form.html",
             "budget_form.html",
             "accounts_form.html",
-            "staff_form.html"
+            "staff_form.html",
+            "surveys.html",
+            "survey_form.html",
+            "survey_results.html"
         );
         env
     })

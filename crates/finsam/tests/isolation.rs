@@ -114,12 +114,32 @@ async fn fixture(app: &TestApp) -> Fixture {
                 .unwrap(),
         );
     }
+    // A survey in each förbund.
+    let mut survey_ids = Vec::new();
+    for (t, key) in [(own_t.id, "enkat-egen"), (foreign_t.id, "enkat-annan")] {
+        let d: finsam_core::yearfile::SurveyDefinition = serde_json::from_value(serde_json::json!({
+            "key": key, "name": "Enkät", "scale": ["Nej", "Ja"], "questions": [{"key": "1", "text": "Fråga?"}]
+        }))
+        .unwrap();
+        survey_ids.push(
+            finsam_db::repo::surveys::save_definition(&app.db, t, &d, None)
+                .await
+                .unwrap(),
+        );
+    }
     let own_report = report(own_t.id, attached).await;
     let unattached_report = report(own_t.id, unattached).await;
     let foreign_report = report(foreign_t.id, foreign_ins).await;
 
-    let map = |slug: &str, member: i64, insats: i64, account: i64, report: i64, meeting: i64| {
+    let map = |slug: &str,
+               member: i64,
+               insats: i64,
+               account: i64,
+               report: i64,
+               meeting: i64,
+               survey: i64| {
         HashMap::from([
+            ("survey_id", survey.to_string()),
             ("slug", slug.to_owned()),
             ("member_id", member.to_string()),
             ("insats_id", insats.to_string()),
@@ -139,6 +159,7 @@ async fn fixture(app: &TestApp) -> Fixture {
             target.id,
             own_report,
             meeting_ids[0],
+            survey_ids[0],
         ),
         foreign: map(
             FOREIGN,
@@ -147,6 +168,7 @@ async fn fixture(app: &TestApp) -> Fixture {
             foreign_account,
             foreign_report,
             meeting_ids[1],
+            survey_ids[1],
         ),
         unattached_insats: unattached.to_string(),
         unattached_report: unattached_report.to_string(),

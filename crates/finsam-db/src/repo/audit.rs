@@ -32,6 +32,8 @@ pub mod action {
     pub const SEATS_SAVED: &str = "seats_saved";
     pub const INSATS_SAVED: &str = "insats_saved";
     pub const MEETING_SAVED: &str = "meeting_saved";
+    pub const SURVEY_SAVED: &str = "survey_saved";
+    pub const SURVEY_RESULT_SAVED: &str = "survey_result_saved";
     pub const REPORT_SUBMITTED: &str = "report_submitted";
     pub const REPORT_APPROVED: &str = "report_approved";
     pub const REPORT_RETURNED: &str = "report_returned";

@@ -10,6 +10,7 @@ pub mod memberships;
 pub mod organisation;
 pub mod outbox;
 pub mod sessions;
+pub mod surveys;
 pub mod tenants;
 pub mod tokens;
 pub mod yearfile;

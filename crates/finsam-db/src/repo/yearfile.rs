@@ -95,22 +95,7 @@ pub async fn import<C: ConnectionTrait>(
     }
 
     for (pos, d) in file.survey_definitions.iter().enumerate() {
-        let existing = survey_definition::Entity::find()
-            .filter(survey_definition::Column::TenantId.eq(tenant_id))
-            .filter(survey_definition::Column::Key.eq(&d.key))
-            .one(db)
-            .await?;
-        let mut row = match existing {
-            Some(r) => r.into(),
-            None => survey_definition::ActiveModel {
-                tenant_id: Set(tenant_id),
-                key: Set(d.key.clone()),
-                ..Default::default()
-            },
-        };
-        row.position = Set(pos as i32);
-        row.data = Set(to_json(d));
-        row.save(db).await?;
+        super::surveys::save_definition(db, tenant_id, d, Some(pos as i32)).await?;
     }
 
     for (pos, r) in file.coach_reports.iter().enumerate() {
@@ -143,26 +128,7 @@ pub async fn import<C: ConnectionTrait>(
     }
 
     for (pos, r) in file.survey_results.iter().enumerate() {
-        let existing = survey_result::Entity::find()
-            .filter(survey_result::Column::TenantId.eq(tenant_id))
-            .filter(survey_result::Column::InsatsKey.eq(&r.insats))
-            .filter(survey_result::Column::Year.eq(r.year))
-            .filter(survey_result::Column::SurveyKey.eq(&r.survey))
-            .one(db)
-            .await?;
-        let mut row = match existing {
-            Some(x) => x.into(),
-            None => survey_result::ActiveModel {
-                tenant_id: Set(tenant_id),
-                insats_key: Set(r.insats.clone()),
-                year: Set(r.year),
-                survey_key: Set(r.survey.clone()),
-                ..Default::default()
-            },
-        };
-        row.position = Set(pos as i32);
-        row.data = Set(to_json(r));
-        row.save(db).await?;
+        super::surveys::save_result(db, tenant_id, r, Some(pos as i32)).await?;
         summary.survey_results += 1;
     }
 

@@ -15,6 +15,7 @@ pub mod members;
 pub mod organisation;
 pub mod people;
 pub mod reports;
+pub mod surveys;
 pub mod xlsx;
 pub mod yeardata;
 pub mod yearfile;
@@ -40,6 +41,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         insats_edit::create, insats_edit::update, insats_edit::put_results,
         meetings::list, meetings::get, meetings::create, meetings::update,
         budget_edit::get, budget_edit::put,
+        surveys::list, surveys::get, surveys::create, surveys::update,
+        surveys::results, surveys::put_result, surveys::delete_result,
         accounts_edit::get, accounts_edit::put,
         admin::tenants, admin::create_tenant, admin::invite, admin::accounts,
         health::healthz, health::readyz,

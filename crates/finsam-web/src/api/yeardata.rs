@@ -27,21 +27,41 @@ pub(crate) async fn audited(
     year: i32,
     write: impl AsyncFnOnce(&finsam_db::DatabaseTransaction) -> Result<(), AppError>,
 ) -> Result<(), AppError> {
+    in_audited_txn(
+        state,
+        ctx,
+        client,
+        audit::action::YEAR_DATA_SAVED,
+        serde_json::json!({ "year": year, "what": what }),
+        write,
+    )
+    .await
+}
+
+/// Runs `write` and its audit row (`action`, `detail`) in one transaction: both or neither.
+pub(crate) async fn in_audited_txn<T>(
+    state: &AppState,
+    ctx: &TenantCtx,
+    client: &ClientInfo,
+    action: &str,
+    detail: serde_json::Value,
+    write: impl AsyncFnOnce(&finsam_db::DatabaseTransaction) -> Result<T, AppError>,
+) -> Result<T, AppError> {
     let txn = state.db.begin().await.map_err(finsam_db::DbError::from)?;
-    write(&txn).await?;
+    let out = write(&txn).await?;
     audit::record(
         &txn,
         audit::NewEvent {
             tenant_id: Some(ctx.tenant_id()),
             actor_account_id: Some(ctx.account_id()),
-            action: audit::action::YEAR_DATA_SAVED,
-            detail: serde_json::json!({ "year": year, "what": what }),
+            action,
+            detail,
             client_addr: client.addr_string(),
         },
     )
     .await?;
     txn.commit().await.map_err(finsam_db::DbError::from)?;
-    Ok(())
+    Ok(out)
 }
 
 /// Checks and stores the year's texts (keys as in the year file; an empty text is removed).

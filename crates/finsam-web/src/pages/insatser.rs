@@ -77,6 +77,8 @@ fn shown_from(i: &Insats) -> Shown {
 
 /// What one insats page shows.
 struct View<'a> {
+    /// The insats's id, once it exists.
+    id: Option<i64>,
     action: String,
     /// The year whose måluppfyllelse the form edits.
     result_year: Option<i32>,
@@ -93,6 +95,7 @@ async fn page(
     view: View<'_>,
 ) -> Result<Html<String>, AppError> {
     let View {
+        id: view_id,
         result_year,
         action,
         heading,
@@ -161,6 +164,7 @@ async fn page(
         "insats_form.html",
         context! {
             title => heading.clone(), heading, action, members, results, can_manage, goals, result_year,
+            current_id => view_id, can_read_all => ctx.can(Permission::ReadAll),
             form => Value::from(Serde(&shown)), errors => Value::from(Serde(&errors)),
             tenant => context! { slug => ctx.tenant.slug.clone(), name => ctx.tenant.name.clone() },
             ..layout
@@ -232,6 +236,7 @@ pub async fn new_form(
         &ctx,
         &csrf,
         View {
+            id: None,
             result_year: None,
             action: format!("/t/{}/insatser", ctx.tenant.slug),
             heading: "Lägg till insats".into(),
@@ -269,6 +274,7 @@ pub async fn show(
         &ctx,
         &csrf,
         View {
+            id: Some(row.id),
             result_year: q.ar.filter(|y| (2000..=2100).contains(y)),
             action: format!("/t/{}/insatser/{}", ctx.tenant.slug, row.id),
             heading: row.name.clone(),
@@ -414,6 +420,7 @@ async fn submit(
                 ctx,
                 &csrf,
                 View {
+                    id: existing,
                     result_year: None,
                     action,
                     heading,
@@ -506,6 +513,7 @@ pub async fn results(
             let d = insatser::details(&row);
             let (jar, csrf) = csrf_for_page(&state, jar);
             let view = View {
+                id: Some(row.id),
                 result_year: Some(path.2),
                 action: format!("/t/{}/insatser/{}", ctx.tenant.slug, row.id),
                 heading: row.name.clone(),

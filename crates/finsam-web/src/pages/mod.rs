@@ -9,6 +9,7 @@ pub mod members;
 pub mod organisation;
 pub mod organisation_edit;
 pub mod reports;
+pub mod surveys;
 pub mod tenant;
 pub mod year;
 pub mod yeardata;
