@@ -45,6 +45,30 @@ pub struct YearFile {
     pub texts: BTreeMap<String, String>,
     #[serde(default)]
     pub meetings: Vec<Meeting>,
+    /// The verksamhetsplan's inriktningar with their delmål and mått, for the plan of this year.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inriktningar: Vec<Inriktning>,
+}
+
+/// One inriktning of the verksamhetsplan ("A. Öka möjligheterna till egen försörjning …").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Inriktning {
+    pub title: String,
+    #[serde(default)]
+    pub delmal: Vec<Delmal>,
+    /// More about it, in the Markdown subset of [`crate::markup`].
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub text: String,
+}
+
+/// A delmål and how it is measured.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Delmal {
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matt: Option<String>,
 }
 
 /// The Swedish heading of each text key, as the form and the årsredovisning name it.
@@ -62,6 +86,14 @@ pub fn text_label(key: &str) -> &'static str {
         "god_ekonomisk_hushallning" => "God ekonomisk hushållning",
         "personalforhallanden" => "Väsentliga personalförhållanden",
         "forvantad_utveckling" => "Förväntad utveckling",
+        "vp_vision_motto" => "Verksamhetsplan: visionen på en rad (omslaget)",
+        "vp_inledning" => "Verksamhetsplan: inledning",
+        "vp_malgrupper" => "Verksamhetsplan: målgrupper",
+        "vp_inriktningar" => "Verksamhetsplan: inriktning och delmål, inledande text",
+        "vp_inriktningar_noter" => "Verksamhetsplan: förklaringar under inriktningarna",
+        "vp_finansiella_riktlinjer" => "Verksamhetsplan: finansiella riktlinjer",
+        "vp_budget" => "Verksamhetsplan: kommentar till budgeten",
+        "vp_medlemsbidrag" => "Verksamhetsplan: kommentar till medlemsbidragen",
         _ => "Okänd text",
     }
 }
@@ -151,7 +183,20 @@ pub const TEXT_KEYS: &[&str] = &[
     "god_ekonomisk_hushallning",
     "personalforhallanden",
     "forvantad_utveckling",
+    "vp_vision_motto",
+    "vp_inledning",
+    "vp_malgrupper",
+    "vp_inriktningar",
+    "vp_inriktningar_noter",
+    "vp_finansiella_riktlinjer",
+    "vp_budget",
+    "vp_medlemsbidrag",
 ];
+
+/// The texts of the årsredovisning (the rest of [`TEXT_KEYS`] belong to the verksamhetsplan).
+pub fn is_arsredovisning_text(key: &str) -> bool {
+    TEXT_KEYS.contains(&key) && !key.starts_with("vp_")
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -1192,6 +1237,26 @@ impl YearFile {
         }
         p.extend(settings_problems(&self.settings));
         p.extend(text_problems(&self.texts));
+        for (i, r) in self.inriktningar.iter().enumerate() {
+            let at = format!("inriktningar[{i}]");
+            if r.title.trim().is_empty() {
+                p.push(Problem::new(format!("{at}.title"), "Rubriken saknas."));
+            }
+            personnummer(&mut p, &format!("{at}.title"), &r.title);
+            personnummer(&mut p, &format!("{at}.text"), &r.text);
+            for (j, d) in r.delmal.iter().enumerate() {
+                if d.text.trim().is_empty() {
+                    p.push(Problem::new(
+                        format!("{at}.delmal[{j}].text"),
+                        "Delmålet saknas.",
+                    ));
+                }
+                personnummer(&mut p, &format!("{at}.delmal[{j}].text"), &d.text);
+                if let Some(m) = &d.matt {
+                    personnummer(&mut p, &format!("{at}.delmal[{j}].matt"), m);
+                }
+            }
+        }
         let meetings = unique_keys(
             &mut p,
             "meetings",

@@ -40,6 +40,9 @@ pub enum AppError {
     Conflict(String),
     #[error("gone")]
     Gone,
+    /// A document version without a file (queued, rendering or failed).
+    #[error("not ready")]
+    NotReady,
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: u64 },
     #[error("payload too large")]
@@ -75,6 +78,7 @@ impl AppError {
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Gone => StatusCode::GONE,
+            AppError::NotReady => StatusCode::CONFLICT,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
@@ -93,6 +97,7 @@ impl AppError {
             AppError::Validation(_) => "validation_failed",
             AppError::Conflict(_) => "conflict",
             AppError::Gone => "gone",
+            AppError::NotReady => "not_ready",
             AppError::TooManyRequests { .. } => "rate_limited",
             AppError::PayloadTooLarge => "payload_too_large",
             AppError::BadRequest(_) => "bad_request",
@@ -111,6 +116,10 @@ impl AppError {
             AppError::Validation(_) => "Uppgifterna behöver rättas.".into(),
             AppError::Conflict(_) => "Uppgiften finns redan.".into(),
             AppError::Gone => "Länken är inte giltig längre.".into(),
+            AppError::NotReady => {
+                "Dokumentet har ingen PDF: det skapas fortfarande, eller så misslyckades det."
+                    .into()
+            }
             AppError::TooManyRequests { retry_after_secs } => {
                 format!("För många försök. Vänta {retry_after_secs} sekunder och försök igen.")
             }

@@ -164,6 +164,26 @@ fn build() -> Routes {
         Tenant(Manage),
         axum::routing::put(api::insats_edit::put_results),
     )
+    .post(
+        "/api/v1/t/{slug}/documents",
+        Tenant(Manage),
+        api::documents::create,
+    )
+    .get(
+        "/api/v1/t/{slug}/documents",
+        Tenant(ReadAll),
+        api::documents::list,
+    )
+    .get(
+        "/api/v1/t/{slug}/versions/{version_id}",
+        Tenant(ReadAll),
+        api::documents::get_version,
+    )
+    .get(
+        "/api/v1/t/{slug}/versions/{version_id}/pdf",
+        Tenant(ReadAll),
+        api::documents::pdf,
+    )
     .get(
         "/api/v1/t/{slug}/surveys",
         Tenant(ReadAll),
@@ -516,6 +536,26 @@ fn build() -> Routes {
         "/t/{slug}/insatser/{insats_id}",
         Tenant(Manage),
         pages::insatser::update,
+    )
+    .get(
+        "/t/{slug}/dokument",
+        Tenant(ReadAll),
+        pages::documents::list,
+    )
+    .post(
+        "/t/{slug}/dokument",
+        Tenant(Manage),
+        pages::documents::create,
+    )
+    .get(
+        "/t/{slug}/dokument/versioner/{version_id}",
+        Tenant(ReadAll),
+        pages::documents::version,
+    )
+    .get(
+        "/t/{slug}/dokument/versioner/{version_id}/pdf",
+        Tenant(ReadAll),
+        pages::documents::pdf,
     )
     .get("/t/{slug}/enkater", Tenant(ReadAll), pages::surveys::list)
     .get(

@@ -11,15 +11,27 @@ pub struct AppState {
     pub throttle: Arc<LoginThrottle>,
     /// Wakes the outbox worker after a message is queued, so e-mail leaves at once.
     pub mail_kick: Arc<tokio::sync::Notify>,
+    /// Where rendered documents are kept.
+    pub storage: finsam_storage::Storage,
+    /// Asks the render worker for a version.
+    pub render_queue: finsam_jobs::render::RenderQueue,
 }
 
 impl AppState {
-    pub fn new(db: Conn, cfg: WebConfig, mail_kick: Arc<tokio::sync::Notify>) -> Self {
+    pub fn new(
+        db: Conn,
+        cfg: WebConfig,
+        mail_kick: Arc<tokio::sync::Notify>,
+        storage: finsam_storage::Storage,
+        render_queue: finsam_jobs::render::RenderQueue,
+    ) -> Self {
         Self {
             db,
             cfg: Arc::new(cfg),
             throttle: Arc::new(LoginThrottle::new(5, 30)),
             mail_kick,
+            storage,
+            render_queue,
         }
     }
 }

@@ -54,7 +54,9 @@ fn env() -> &'static Environment<'static> {
             "staff_form.html",
             "surveys.html",
             "survey_form.html",
-            "survey_results.html"
+            "survey_results.html",
+            "documents.html",
+            "document_version.html"
         );
         env
     })

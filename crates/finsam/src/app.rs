@@ -4,6 +4,7 @@
 use crate::config::{Config, MailConfig};
 use anyhow::Context;
 use finsam_jobs::outbox::Worker;
+use finsam_jobs::render::{RenderQueue, Renderer};
 use finsam_mail::Transport;
 use finsam_web::{AppState, WebConfig};
 use std::net::SocketAddr;
@@ -60,6 +61,7 @@ pub struct Running {
     shutdown: watch::Sender<bool>,
     server: tokio::task::JoinHandle<anyhow::Result<()>>,
     worker: tokio::task::JoinHandle<()>,
+    render_worker: tokio::task::JoinHandle<()>,
     housekeeping: tokio::task::JoinHandle<()>,
 }
 
@@ -69,6 +71,7 @@ impl Running {
         let _ = self.shutdown.send(true);
         let server = self.server.await.context("server task")?;
         self.worker.await.context("worker task")?;
+        self.render_worker.await.context("render worker task")?;
         self.housekeeping.abort();
         server
     }
@@ -77,6 +80,7 @@ impl Running {
     pub async fn wait(self) -> anyhow::Result<()> {
         let server = self.server.await.context("server task")?;
         self.worker.await.context("worker task")?;
+        self.render_worker.await.context("render worker task")?;
         self.housekeeping.abort();
         server
     }
@@ -102,7 +106,20 @@ pub async fn start(
 ) -> anyhow::Result<Running> {
     let addr = listener.local_addr()?;
     let kick = Arc::new(Notify::new());
-    let state = AppState::new(db.clone(), web_config(cfg), kick.clone());
+    let storage =
+        finsam_storage::Storage::local(&cfg.objects_dir).context("opening the object storage")?;
+    let queue = RenderQueue::open(&cfg.data_dir.join("jobs.db")).await?;
+    let renderer = Renderer {
+        db: db.clone(),
+        storage: storage.clone(),
+    };
+    let state = AppState::new(
+        db.clone(),
+        web_config(cfg),
+        kick.clone(),
+        storage,
+        queue.clone(),
+    );
     let throttle = state.throttle.clone();
     let app = finsam_web::router(state);
     let (tx, rx) = watch::channel(false);
@@ -124,11 +141,20 @@ pub async fn start(
         kick,
     };
     let worker = tokio::spawn(worker.run(until_true(rx.clone())));
+    let render_worker = tokio::spawn(queue.run(renderer.clone(), until_true(rx.clone())));
     let housekeeping = tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        // The sweeper: versions left queued (a lost job) or stuck (a dead worker) are rendered here.
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(30));
+        let mut n: u32 = 0;
         loop {
             tick.tick().await;
-            throttle.shrink();
+            if let Err(e) = renderer.sweep().await {
+                tracing::warn!(error = %e, "document sweep failed");
+            }
+            n += 1;
+            if n.is_multiple_of(2) {
+                throttle.shrink();
+            }
         }
     });
     Ok(Running {
@@ -137,6 +163,7 @@ pub async fn start(
         shutdown: tx,
         server,
         worker,
+        render_worker,
         housekeeping,
     })
 }

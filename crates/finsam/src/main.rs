@@ -1,6 +1,6 @@
 //! `finsam`: the one binary. See `finsam --help` and docs/.
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use finsam::{app, config, demo};
 
@@ -39,6 +39,26 @@ enum Command {
         year: i32,
         #[arg(long)]
         out: Option<std::path::PathBuf>,
+    },
+    /// Render a document without a server, from the same data dir: a new version, stored like any other,
+    /// and copied to --out.
+    Render {
+        #[arg(long)]
+        tenant: String,
+        /// arsredovisning, delarsrapport, verksamhetsplan or minnesanteckningar.
+        #[arg(long)]
+        kind: String,
+        /// The year (not for minutes).
+        #[arg(long)]
+        year: Option<i32>,
+        /// The meeting's key (minutes only), e.g. medlemssamrad-2024-02-23.
+        #[arg(long)]
+        meeting: Option<String>,
+        /// Render a draft (stamped UTKAST) with this reason, even when the year's checks fail.
+        #[arg(long)]
+        draft: Option<String>,
+        #[arg(long)]
+        out: std::path::PathBuf,
     },
     /// Create a platform admin (the password is read from standard input).
     CreateAdmin {
@@ -92,6 +112,22 @@ async fn main() -> anyhow::Result<()> {
         Command::CreateAdmin { email, name } => create_admin(&cfg, &email, &name).await,
         Command::Import { tenant, file } => import(&cfg, &tenant, &file).await,
         Command::Export { tenant, year, out } => export(&cfg, &tenant, year, out.as_deref()).await,
+        Command::Render {
+            tenant,
+            kind,
+            year,
+            meeting,
+            draft,
+            out,
+        } => {
+            let r = RenderArgs {
+                kind,
+                year,
+                meeting,
+                draft,
+            };
+            render(&cfg, &tenant, &r, &out).await
+        }
     }
 }
 
@@ -229,5 +265,75 @@ async fn export(
         Some(p) => std::fs::write(p, json).with_context(|| format!("writing {}", p.display()))?,
         None => print!("{json}"),
     }
+    Ok(())
+}
+
+struct RenderArgs {
+    kind: String,
+    year: Option<i32>,
+    meeting: Option<String>,
+    draft: Option<String>,
+}
+
+async fn render(
+    cfg: &config::Config,
+    slug: &str,
+    r: &RenderArgs,
+    out: &std::path::Path,
+) -> anyhow::Result<()> {
+    use finsam_db::repo::documents;
+    use finsam_documents::Kind;
+    use finsam_jobs::render::{Outcome, Renderer};
+    let db = app::open_database(cfg).await?;
+    let tenant = tenant_id(&db, slug).await?;
+    let kind = Kind::parse(&r.kind).with_context(|| {
+        format!(
+            "unknown kind {}: arsredovisning, delarsrapport, verksamhetsplan or minnesanteckningar",
+            r.kind
+        )
+    })?;
+    let (subject, year, meeting_id) = match kind {
+        Kind::Minnesanteckningar => {
+            let key = r
+                .meeting
+                .as_deref()
+                .context("--meeting KEY is needed for minutes")?;
+            let m = finsam_db::repo::meetings::by_key(&db, tenant, key)
+                .await?
+                .with_context(|| format!("no meeting {key} in {slug}"))?;
+            (format!("meeting:{}", m.id), None, Some(m.id))
+        }
+        _ => {
+            let y = r.year.context("--year YEAR is needed")?;
+            (y.to_string(), Some(y), None)
+        }
+    };
+    let doc = documents::ensure(&db, tenant, kind.as_str(), &subject, year, meeting_id).await?;
+    let v = documents::queue_version(&db, tenant, doc.id, r.draft.as_deref(), None).await?;
+    let storage = finsam_storage::Storage::local(&cfg.objects_dir)?;
+    let renderer = Renderer {
+        db: db.clone(),
+        storage: storage.clone(),
+    };
+    match renderer.render(tenant, v.id).await? {
+        Outcome::Ready => {}
+        Outcome::Failed(msg) => bail!("{msg}"),
+        Outcome::Skipped => bail!("version {} was taken by another worker", v.id),
+    }
+    let v = documents::version(&db, tenant, v.id)
+        .await?
+        .context("the version is gone")?;
+    let sha = v.pdf_sha256.context("the version has no PDF")?;
+    let pdf = storage
+        .get(&finsam_storage::key(tenant, &sha, "pdf"))
+        .await?;
+    std::fs::write(out, &pdf).with_context(|| format!("writing {}", out.display()))?;
+    eprintln!(
+        "{}: version {} ({} pages, {} ms, sha256 {sha})",
+        out.display(),
+        v.number,
+        v.pages.unwrap_or(0),
+        v.render_ms.unwrap_or(0)
+    );
     Ok(())
 }

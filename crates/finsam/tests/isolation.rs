@@ -114,6 +114,26 @@ async fn fixture(app: &TestApp) -> Fixture {
                 .unwrap(),
         );
     }
+    // A document version in each förbund.
+    let mut version_ids = Vec::new();
+    for t in [own_t.id, foreign_t.id] {
+        let d = finsam_db::repo::documents::ensure(
+            &app.db,
+            t,
+            "arsredovisning",
+            "2024",
+            Some(2024),
+            None,
+        )
+        .await
+        .unwrap();
+        version_ids.push(
+            finsam_db::repo::documents::queue_version(&app.db, t, d.id, Some("Test"), None)
+                .await
+                .unwrap()
+                .id,
+        );
+    }
     // A survey in each förbund.
     let mut survey_ids = Vec::new();
     for (t, key) in [(own_t.id, "enkat-egen"), (foreign_t.id, "enkat-annan")] {
@@ -137,8 +157,10 @@ async fn fixture(app: &TestApp) -> Fixture {
                account: i64,
                report: i64,
                meeting: i64,
-               survey: i64| {
+               survey: i64,
+               version: i64| {
         HashMap::from([
+            ("version_id", version.to_string()),
             ("survey_id", survey.to_string()),
             ("slug", slug.to_owned()),
             ("member_id", member.to_string()),
@@ -160,6 +182,7 @@ async fn fixture(app: &TestApp) -> Fixture {
             own_report,
             meeting_ids[0],
             survey_ids[0],
+            version_ids[0],
         ),
         foreign: map(
             FOREIGN,
@@ -169,6 +192,7 @@ async fn fixture(app: &TestApp) -> Fixture {
             foreign_report,
             meeting_ids[1],
             survey_ids[1],
+            version_ids[1],
         ),
         unattached_insats: unattached.to_string(),
         unattached_report: unattached_report.to_string(),

@@ -565,6 +565,7 @@ pub(crate) fn hoglandet_2024() -> YearFile {
         settings: Settings::default(),
         texts: BTreeMap::new(),
         meetings: vec![],
+        inriktningar: vec![],
     };
     assert!(file.validate().is_empty(), "{:?}", file.validate());
     file
@@ -777,6 +778,7 @@ pub(crate) fn sodra_vatterbygden_budget_2024() -> YearFile {
         settings: Settings::default(),
         texts: BTreeMap::new(),
         meetings: vec![],
+        inriktningar: vec![],
     };
     assert!(file.validate().is_empty(), "{:?}", file.validate());
     file

@@ -3,6 +3,8 @@
 pub mod account;
 pub mod audit_event;
 pub mod coach_report;
+pub mod document;
+pub mod document_version;
 pub mod insats;
 pub mod insats_coach;
 pub mod meeting;

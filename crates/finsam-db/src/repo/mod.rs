@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod coach_reports;
+pub mod documents;
 pub mod insatser;
 pub mod meetings;
 pub mod members;

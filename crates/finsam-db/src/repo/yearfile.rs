@@ -51,6 +51,7 @@ const KIND_ACCOUNTS: &str = "accounts";
 const KIND_BUDGET: &str = "budget";
 const KIND_SETTINGS: &str = "settings";
 const KIND_TEXTS: &str = "texts";
+const KIND_INRIKTNINGAR: &str = "inriktningar";
 
 pub async fn import<C: ConnectionTrait>(
     db: &C,
@@ -148,6 +149,16 @@ pub async fn import<C: ConnectionTrait>(
         to_json(&file.settings),
     )
     .await?;
+    if !file.inriktningar.is_empty() {
+        put_year_data(
+            db,
+            tenant_id,
+            file.year,
+            KIND_INRIKTNINGAR,
+            to_json(&file.inriktningar),
+        )
+        .await?;
+    }
     if !file.texts.is_empty() {
         let mut texts = get_year_data::<std::collections::BTreeMap<String, String>>(
             db, tenant_id, file.year, KIND_TEXTS,
@@ -315,6 +326,9 @@ pub async fn export<C: ConnectionTrait>(db: &C, tenant_id: i64, year: i32) -> Re
             .await?
             .unwrap_or_default(),
         meetings,
+        inriktningar: get_year_data(db, tenant_id, year, KIND_INRIKTNINGAR)
+            .await?
+            .unwrap_or_default(),
     })
 }
 

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod budget_edit;
+pub mod documents;
 pub mod figures;
 pub mod health;
 pub mod insats_edit;
@@ -42,6 +43,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         meetings::list, meetings::get, meetings::create, meetings::update,
         budget_edit::get, budget_edit::put,
         surveys::list, surveys::get, surveys::create, surveys::update,
+        documents::create, documents::list, documents::get_version, documents::pdf,
         surveys::results, surveys::put_result, surveys::delete_result,
         accounts_edit::get, accounts_edit::put,
         admin::tenants, admin::create_tenant, admin::invite, admin::accounts,

@@ -92,10 +92,15 @@ async fn page(
             .extend((0..BLANK_ITEMS).map(|_| ItemInput::default()));
     }
     let layout = views::layout(state, &ctx.auth, Some(ctx), csrf).await?;
+    // A stored meeting's form posts to its own address, which ends in its id.
+    let meeting_id = action
+        .rsplit('/')
+        .next()
+        .and_then(|id| id.parse::<i64>().ok());
     Ok(views::render(
         "meeting_form.html",
         context! {
-            title => heading.clone(), heading, action, can_manage,
+            title => heading.clone(), heading, action, can_manage, meeting_id,
             form => Value::from(Serde(&shown)), errors => Value::from(Serde(&errors)),
             tenant => context! { slug => ctx.tenant.slug.clone(), name => ctx.tenant.name.clone() },
             ..layout

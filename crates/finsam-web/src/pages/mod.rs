@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod documents;
 pub mod insatser;
 pub mod login;
 pub mod meetings;

@@ -1,0 +1,306 @@
+//! Rendering documents. A version row is the truth (queued → rendering → ready | failed); the apalis job
+//! ([`RenderQueue`]) only says "look at version N", and the sweeper pushes it again for any version left
+//! queued or stuck, so a lost job or a crashed worker never leaves a document pending.
+//!
+//! [`Renderer::render`] is idempotent: it claims the version first (a compare-and-set on its status), keeps
+//! the input JSON in storage before compiling (a failed render keeps what it was given), and writes the PDF
+//! under its content hash before marking the version ready, so a crash in between re-renders the same bytes
+//! into the same key.
+
+use anyhow::Context;
+use apalis::prelude::*;
+use apalis_sqlite::{SqlitePool, SqliteStorage};
+use chrono::{Duration, NaiveDate, Utc};
+use finsam_core::finance::checks::checks;
+use finsam_db::Conn;
+use finsam_db::repo::documents::{self, Provenance};
+use finsam_db::repo::{meetings, tenants, yearfile};
+use finsam_documents::model::{self, Meta};
+use finsam_documents::{Engine, Job, Kind, TYPST_VERSION};
+use finsam_storage::{Storage, key};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// The apalis queue's name: explicit, never derived from a type path.
+pub const RENDER_QUEUE: &str = "finsam-render-document";
+/// A rendering started longer ago than this is taken to be dead and may be claimed again.
+pub const STALE: Duration = Duration::minutes(10);
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub struct RenderJob {
+    pub tenant_id: i64,
+    pub version_id: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Ready,
+    Failed(String),
+    /// Not queued (already rendered, or another worker holds it).
+    Skipped,
+}
+
+#[derive(Clone)]
+pub struct Renderer {
+    pub db: Conn,
+    pub storage: Storage,
+}
+
+fn sha256_hex(b: &[u8]) -> String {
+    hex::encode(Sha256::digest(b))
+}
+
+/// Why a document's input could not be made; the version fails with this message.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    #[error("{0}")]
+    Refused(String),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+/// The document's date: the day the version was asked for, in Europe/Stockholm.
+pub fn version_date(v: &documents::Version) -> NaiveDate {
+    v.created_at
+        .with_timezone(&chrono_tz::Europe::Stockholm)
+        .date_naive()
+}
+
+/// Builds a version's input JSON from the stored data, and the date the document carries. Before a final
+/// (non-draft) årsredovisning or delårsrapport, the year's checks must pass.
+pub async fn version_input(
+    db: &Conn,
+    doc: &documents::Document,
+    v: &documents::Version,
+) -> Result<(Kind, Vec<u8>, NaiveDate), InputError> {
+    let kind = Kind::parse(&doc.kind)
+        .ok_or_else(|| InputError::Refused(format!("okänd dokumenttyp {}", doc.kind)))?;
+    let tenant = tenants::by_id(db, doc.tenant_id)
+        .await
+        .context("reading the tenant")?
+        .ok_or_else(|| InputError::Refused("förbundet finns inte".into()))?;
+    let date = version_date(v);
+    let meta = Meta {
+        forbund: tenant.name.clone(),
+        orgnr: None,
+        date: Some(date),
+        logo: None,
+        draft: v.draft_reason.clone(),
+        signing: None,
+    };
+    let value = match kind {
+        Kind::Minnesanteckningar => {
+            let id = doc
+                .meeting_id
+                .ok_or_else(|| InputError::Refused("mötet saknas".into()))?;
+            let m = meetings::get(db, doc.tenant_id, id)
+                .await
+                .context("reading the meeting")?
+                .ok_or_else(|| InputError::Refused("mötet finns inte längre".into()))?;
+            let people = finsam_db::repo::organisation::people(db, doc.tenant_id)
+                .await
+                .context("reading the people")?;
+            model::minnesanteckningar::build_with_people(&m.meeting, &people, &meta)
+        }
+        Kind::Arsredovisning | Kind::Delarsrapport | Kind::Verksamhetsplan => {
+            let year = doc
+                .year
+                .ok_or_else(|| InputError::Refused("året saknas".into()))?;
+            let file = yearfile::export(db, doc.tenant_id, year)
+                .await
+                .context("reading the year")?;
+            if !v.draft && kind != Kind::Verksamhetsplan {
+                let failing: Vec<String> = checks(&file)
+                    .into_iter()
+                    .filter(|c| !c.ok)
+                    .map(|c| c.message)
+                    .collect();
+                if !failing.is_empty() {
+                    return Err(InputError::Refused(format!(
+                        "Årets kontroller stoppade dokumentet: {} Rätta uppgifterna, eller gör ett utkast.",
+                        failing.join(" ")
+                    )));
+                }
+            }
+            match kind {
+                Kind::Arsredovisning => model::arsredovisning::build(&file, &meta),
+                Kind::Delarsrapport => model::delarsrapport::build(&file, &meta),
+                _ => model::verksamhetsplan::build(&file, &meta),
+            }
+        }
+    }
+    .map_err(|e| InputError::Refused(e.to_string()))?;
+    // The PDF's dates are the document's own date (a meeting's minutes carry the meeting's).
+    let date = value["meta"]["date"]
+        .as_str()
+        .and_then(|d| d.parse::<NaiveDate>().ok())
+        .unwrap_or(date);
+    let bytes = serde_json::to_vec(&value).context("writing the input JSON")?;
+    Ok((kind, bytes, date))
+}
+
+impl Renderer {
+    /// Renders one version if it is still to be rendered; safe to call again for the same version.
+    pub async fn render(&self, tenant_id: i64, version_id: i64) -> anyhow::Result<Outcome> {
+        let now = Utc::now();
+        if !documents::claim(&self.db, tenant_id, version_id, now - STALE).await? {
+            return Ok(Outcome::Skipped);
+        }
+        let v = documents::version(&self.db, tenant_id, version_id)
+            .await?
+            .context("the claimed version is gone")?;
+        let doc = documents::get(&self.db, tenant_id, v.document_id)
+            .await?
+            .context("the version's document is gone")?;
+        let (kind, input, date) = match version_input(&self.db, &doc, &v).await {
+            Ok(x) => x,
+            Err(InputError::Refused(msg)) => {
+                return self.fail(tenant_id, version_id, msg, None).await;
+            }
+            Err(InputError::Other(e)) => {
+                // Not the data's fault: leave it claimed; the sweeper tries again after STALE.
+                return Err(e);
+            }
+        };
+        let input_sha = sha256_hex(&input);
+        self.storage
+            .put_once(&key(tenant_id, &input_sha, "json"), input.clone())
+            .await?;
+        let rendered = tokio::task::spawn_blocking(move || {
+            Engine::global().render(&Job {
+                kind,
+                input: &input,
+                date,
+                assets: vec![],
+            })
+        })
+        .await
+        .context("the render task")?;
+        let rendered = match rendered {
+            Ok(r) => r,
+            Err(e) => {
+                return self
+                    .fail(
+                        tenant_id,
+                        version_id,
+                        format!("Dokumentet kunde inte skapas: {e}"),
+                        Some(&input_sha),
+                    )
+                    .await;
+            }
+        };
+        let pdf_sha = sha256_hex(&rendered.pdf);
+        let pdf_bytes = rendered.pdf.len() as i64;
+        self.storage
+            .put_once(&key(tenant_id, &pdf_sha, "pdf"), rendered.pdf)
+            .await?;
+        let p = Provenance {
+            input_sha256: input_sha,
+            pdf_sha256: pdf_sha,
+            template_sha256: Engine::global().template_hash(kind).to_owned(),
+            typst_version: TYPST_VERSION.to_owned(),
+            pages: rendered.pages as i32,
+            render_ms: rendered.took.as_millis().min(i32::MAX as u128) as i32,
+            pdf_bytes,
+        };
+        documents::finish_ready(&self.db, tenant_id, version_id, &p).await?;
+        tracing::info!(
+            tenant_id,
+            version_id,
+            kind = kind.as_str(),
+            pages = p.pages,
+            render_ms = p.render_ms,
+            "document rendered"
+        );
+        Ok(Outcome::Ready)
+    }
+
+    async fn fail(
+        &self,
+        tenant_id: i64,
+        version_id: i64,
+        msg: String,
+        input_sha: Option<&str>,
+    ) -> anyhow::Result<Outcome> {
+        tracing::warn!(tenant_id, version_id, error = %msg, "document not rendered");
+        documents::finish_failed(&self.db, tenant_id, version_id, &msg, input_sha).await?;
+        Ok(Outcome::Failed(msg))
+    }
+
+    /// Renders every version still to be rendered (queued, or stuck since before [`STALE`]).
+    pub async fn sweep(&self) -> anyhow::Result<usize> {
+        let mut n = 0;
+        for v in documents::pending(&self.db, Utc::now() - STALE, 100).await? {
+            if self.render(v.tenant_id, v.id).await? != Outcome::Skipped {
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+}
+
+/// The apalis queue of render jobs, in its own SQLite file (apalis sets `synchronous=OFF` on it, which the
+/// main database must not share).
+#[derive(Clone)]
+pub struct RenderQueue {
+    storage: SqliteStorage<RenderJob>,
+}
+
+impl RenderQueue {
+    pub async fn open(path: &std::path::Path) -> anyhow::Result<Self> {
+        let url = format!("sqlite://{}?mode=rwc", path.display());
+        let pool = SqlitePool::connect(&url)
+            .await
+            .with_context(|| format!("opening the job queue {}", path.display()))?;
+        SqliteStorage::setup(&pool)
+            .await
+            .context("setting up the job queue")?;
+        let config = apalis_sqlite::Config::default().queue(RENDER_QUEUE);
+        Ok(Self {
+            storage: SqliteStorage::new(&pool).with_config(config),
+        })
+    }
+
+    /// Asks for a version to be rendered.
+    pub async fn push(&self, job: RenderJob) -> anyhow::Result<()> {
+        let task = TaskBuilder::new(job)
+            .max_attempts(3)
+            .idempotency_key(format!("render:{}:{}", job.tenant_id, job.version_id))
+            .build();
+        let mut s = self.storage.clone();
+        s.push_task(task)
+            .await
+            .map_err(|e| anyhow::anyhow!("queueing the render job: {e}"))?;
+        Ok(())
+    }
+
+    /// Runs the render worker until `shutdown` resolves.
+    pub async fn run(
+        self,
+        renderer: Renderer,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) {
+        async fn handle(job: RenderJob, r: Data<Renderer>) -> Result<(), BoxDynError> {
+            r.render(job.tenant_id, job.version_id).await?;
+            Ok(())
+        }
+        // Poll every half second: a rendering asked for in the UI starts at once, not after apalis's
+        // idle backoff (up to a minute).
+        let backend = self
+            .storage
+            .poll_with_interval(std::time::Duration::from_millis(500));
+        let worker = WorkerBuilder::new("finsam-render")
+            .backend(backend)
+            .data(renderer)
+            .build(handle);
+        if let Err(e) = worker
+            .run_until(async move {
+                shutdown.await;
+                Ok::<(), std::io::Error>(())
+            })
+            .await
+        {
+            tracing::error!(error = %e, "render worker stopped");
+        }
+    }
+}

@@ -1,0 +1,355 @@
+//! Documents: the kansli asks for a rendering, the render job makes an immutable version with its
+//! provenance, the board reads and downloads it; a year whose checks fail renders only as a draft.
+
+use finsam_testkit::{PASSWORD, TestApp, csrf_from, spawn_app};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+/// Waits for the render worker to finish a version (queued → rendering → ready | failed).
+async fn finished(app: &TestApp, token: &str, slug: &str, version: i64) -> Value {
+    for _ in 0..600 {
+        let v = app
+            .get(&format!("/api/v1/t/{slug}/versions/{version}"), Some(token))
+            .await
+            .json();
+        if v["status"] == "ready" || v["status"] == "failed" {
+            return v;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    panic!("version {version} did not finish in 2 minutes");
+}
+
+fn pdftotext(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("d.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    assert!(out.status.success());
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .replace('\u{a0}', " ")
+}
+
+async fn request(app: &TestApp, token: &str, slug: &str, body: Value) -> finsam_testkit::Answer {
+    app.request(
+        Method::POST,
+        &format!("/api/v1/t/{slug}/documents"),
+        Some(token),
+        Some(body),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn an_annual_report_is_rendered_stored_with_its_provenance_and_read_by_the_board() {
+    let app = spawn_app().await;
+    app.import_fixture("hoglandet", "hoglandet-2024.json").await;
+    let kansli = app.token("kansli@hoglandet.example").await;
+    let styrelse = app.token("styrelse@hoglandet.example").await;
+    let coach = app.token("coach@hoglandet.example").await;
+
+    let a = request(
+        &app,
+        &kansli,
+        "hoglandet",
+        json!({"kind": "arsredovisning", "year": 2024}),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::ACCEPTED, "{}", a.body);
+    let first = a.json();
+    assert_eq!(first["status"], "queued");
+    let id = first["version_id"].as_i64().unwrap();
+    let v = finished(&app, &kansli, "hoglandet", id).await;
+    assert_eq!(v["status"], "ready", "{v}");
+    assert_eq!(v["number"], 1);
+    assert_eq!(v["typst_version"], "0.15.1");
+    assert!(v["pages"].as_i64().unwrap() >= 15, "{v}");
+    for k in ["input_sha256", "pdf_sha256", "template_sha256"] {
+        assert_eq!(v[k].as_str().unwrap().len(), 64, "{k}");
+    }
+    assert!(
+        v["created_at"].as_str().unwrap().ends_with(":00"),
+        "with the offset"
+    );
+
+    // The board downloads it; the bytes are the ones the version names.
+    let a = app
+        .get(
+            &format!("/api/v1/t/hoglandet/versions/{id}/pdf"),
+            Some(&styrelse),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(a.headers["content-type"], "application/pdf");
+    let pdf = app
+        .http
+        .get(app.url(&format!("/api/v1/t/hoglandet/versions/{id}/pdf?download=1")))
+        .bearer_auth(&styrelse)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        pdf.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment; filename=\"arsredovisning-2024-v1.pdf\"")
+    );
+    let bytes = pdf.bytes().await.unwrap();
+    assert_eq!(hex::encode(Sha256::digest(&bytes)), v["pdf_sha256"]);
+    let text = pdftotext(&bytes);
+    for figure in [
+        "−155 574",
+        "1 483 897",
+        "2 127 221",
+        "−176 641",
+        "8 164 800",
+        "70 %",
+    ] {
+        assert!(text.contains(figure), "{figure} in the text");
+    }
+    for heading in [
+        "Översikt över verksamhetens utveckling",
+        "Styrning och uppföljning av den egna verksamheten",
+        "Resultaträkning",
+        "Balansräkning",
+        "Kassaflödesanalys",
+    ] {
+        assert!(text.contains(heading), "{heading}");
+    }
+    assert!(!text.contains("UTKAST"));
+
+    // Rendering again makes version 2, byte for byte the same file.
+    let again = request(
+        &app,
+        &kansli,
+        "hoglandet",
+        json!({"kind": "arsredovisning", "year": 2024}),
+    )
+    .await
+    .json();
+    let v2 = finished(
+        &app,
+        &kansli,
+        "hoglandet",
+        again["version_id"].as_i64().unwrap(),
+    )
+    .await;
+    assert_eq!(again["document_id"], first["document_id"]);
+    assert_eq!(v2["number"], 2);
+    assert_eq!(v2["pdf_sha256"], v["pdf_sha256"], "same data, same bytes");
+    assert_eq!(v2["input_sha256"], v["input_sha256"]);
+
+    // Who may do what.
+    let a = request(
+        &app,
+        &styrelse,
+        "hoglandet",
+        json!({"kind": "arsredovisning", "year": 2024}),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN);
+    let a = app
+        .get(&format!("/api/v1/t/hoglandet/versions/{id}"), Some(&coach))
+        .await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN);
+    let list = app
+        .get("/api/v1/t/hoglandet/documents", Some(&styrelse))
+        .await
+        .json();
+    assert_eq!(
+        list["documents"][0]["versions"].as_array().unwrap().len(),
+        2
+    );
+    assert_eq!(
+        list["documents"][0]["versions"][0]["number"], 2,
+        "newest first"
+    );
+
+    // Bad requests name the field.
+    for (body, field) in [
+        (json!({"kind": "budgetbrev", "year": 2024}), "kind"),
+        (json!({"kind": "arsredovisning"}), "year"),
+        (json!({"kind": "arsredovisning", "year": 1800}), "year"),
+        (json!({"kind": "minnesanteckningar"}), "meeting_id"),
+        (
+            json!({"kind": "minnesanteckningar", "meeting_id": 999999}),
+            "meeting_id",
+        ),
+    ] {
+        let a = request(&app, &kansli, "hoglandet", body.clone()).await;
+        assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(a.json()["error"]["fields"][0]["path"], field, "{body}");
+    }
+}
+
+#[tokio::test]
+async fn a_year_whose_checks_fail_renders_only_as_a_draft_stamped_utkast() {
+    let app = spawn_app().await;
+    app.import_fixture("sodra-vatterbygden", "sodra-vatterbygden-2024.json")
+        .await;
+    let kansli = app.token("kansli@sodra-vatterbygden.example").await;
+    // The fixture holds the budget but no accounts for 2024: the annual report's checks fail.
+    let a = request(
+        &app,
+        &kansli,
+        "sodra-vatterbygden",
+        json!({"kind": "arsredovisning", "year": 2024}),
+    )
+    .await;
+    let v = finished(
+        &app,
+        &kansli,
+        "sodra-vatterbygden",
+        a.json()["version_id"].as_i64().unwrap(),
+    )
+    .await;
+    assert_eq!(v["status"], "failed");
+    let error = v["error"].as_str().unwrap();
+    assert!(
+        error.starts_with("Årets kontroller stoppade dokumentet"),
+        "{error}"
+    );
+    assert!(v["pdf_sha256"].is_null());
+    let a = app
+        .get(
+            &format!("/api/v1/t/sodra-vatterbygden/versions/{}/pdf", v["id"]),
+            Some(&kansli),
+        )
+        .await;
+    assert_eq!(
+        a.status,
+        StatusCode::CONFLICT,
+        "a failed version has no file"
+    );
+
+    let a = request(
+        &app,
+        &kansli,
+        "sodra-vatterbygden",
+        json!({"kind": "arsredovisning", "year": 2024, "draft": true, "reason": "För beredningsgruppen"}),
+    )
+    .await;
+    let v = finished(
+        &app,
+        &kansli,
+        "sodra-vatterbygden",
+        a.json()["version_id"].as_i64().unwrap(),
+    )
+    .await;
+    assert_eq!(v["status"], "ready", "{v}");
+    assert_eq!(v["draft_reason"], "För beredningsgruppen");
+    let pdf = app
+        .http
+        .get(app.url(&format!(
+            "/api/v1/t/sodra-vatterbygden/versions/{}/pdf",
+            v["id"]
+        )))
+        .bearer_auth(&kansli)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert!(pdftotext(&pdf).contains("UTKAST"));
+
+    // The verksamhetsplan has no checks to pass: the budget table of seed 003.
+    let a = request(
+        &app,
+        &kansli,
+        "sodra-vatterbygden",
+        json!({"kind": "verksamhetsplan", "year": 2024}),
+    )
+    .await;
+    let v = finished(
+        &app,
+        &kansli,
+        "sodra-vatterbygden",
+        a.json()["version_id"].as_i64().unwrap(),
+    )
+    .await;
+    assert_eq!(v["status"], "ready", "{v}");
+    let pdf = app
+        .http
+        .get(app.url(&format!(
+            "/api/v1/t/sodra-vatterbygden/versions/{}/pdf",
+            v["id"]
+        )))
+        .bearer_auth(&kansli)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let text = pdftotext(&pdf);
+    for figure in ["1 282 824", "551 324", "20 324"] {
+        assert!(text.contains(figure), "{figure}");
+    }
+}
+
+#[tokio::test]
+async fn the_kansli_makes_minutes_from_the_meeting_page_in_the_browser() {
+    let app = spawn_app().await;
+    app.import_fixture("sodra-vatterbygden", "medlemssamrad-2024-02-23.json")
+        .await;
+    let (mut b, _) = app
+        .browser_login("kansli@sodra-vatterbygden.example", PASSWORD)
+        .await;
+    let list = app
+        .browse(&mut b, Method::GET, "/t/sodra-vatterbygden/moten", None)
+        .await;
+    let at = list
+        .body
+        .split("href=\"")
+        .filter_map(|s| s.split('"').next())
+        .find(|h| {
+            h.starts_with("/t/sodra-vatterbygden/moten/")
+                && h.rsplit('/').next().unwrap().parse::<i64>().is_ok()
+        })
+        .expect("a meeting link")
+        .to_owned();
+    let page = app.browse(&mut b, Method::GET, &at, None).await;
+    assert!(page.body.contains("Skapa minnesanteckningar som PDF"));
+    let csrf = csrf_from(&page.body).unwrap();
+    let meeting_id = at.rsplit('/').next().unwrap().to_owned();
+    let a = app
+        .browse(
+            &mut b,
+            Method::POST,
+            "/t/sodra-vatterbygden/dokument",
+            Some(&[
+                ("csrf_token", csrf.as_str()),
+                ("kind", "minnesanteckningar"),
+                ("meeting_id", meeting_id.as_str()),
+            ]),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    let version_page = a.location().unwrap().to_owned();
+    let version: i64 = version_page.rsplit('/').next().unwrap().parse().unwrap();
+    let kansli = app.token("kansli@sodra-vatterbygden.example").await;
+    let v = finished(&app, &kansli, "sodra-vatterbygden", version).await;
+    assert_eq!(v["status"], "ready", "{v}");
+    let page = app.browse(&mut b, Method::GET, &version_page, None).await;
+    assert!(
+        page.body.contains("Visa dokumentet")
+            && page.body.contains(v["pdf_sha256"].as_str().unwrap())
+    );
+    let pdf = app
+        .browse(&mut b, Method::GET, &format!("{version_page}/pdf"), None)
+        .await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(pdf.headers["content-type"], "application/pdf");
+    let docs = app
+        .browse(&mut b, Method::GET, "/t/sodra-vatterbygden/dokument", None)
+        .await;
+    assert!(docs.body.contains("Minnesanteckningar"));
+    assert!(docs.body.contains("Klar"));
+}
