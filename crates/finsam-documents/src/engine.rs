@@ -146,6 +146,49 @@ impl Engine {
         }
     }
 
+    /// Whether some font can draw `c` (PDF/A refuses a character no embedded font has).
+    pub fn covers(&self, c: char) -> bool {
+        c.is_control()
+            || self
+                .fonts
+                .iter()
+                .any(|f| f.info().coverage.contains(c as u32))
+    }
+
+    /// Replaces, in every string of `value`, the characters no font can draw (emoji, most non-Latin
+    /// scripts) with U+FFFD, so a stray emoji in a text cannot stop a document. Answers how many.
+    pub fn make_printable(&self, value: &mut serde_json::Value) -> usize {
+        use serde_json::Value;
+        match value {
+            Value::String(s) => {
+                if s.chars().all(|c| self.covers(c)) {
+                    return 0;
+                }
+                let mut n = 0;
+                let replacement = if self.covers('\u{fffd}') {
+                    '\u{fffd}'
+                } else {
+                    '?'
+                };
+                *s = s
+                    .chars()
+                    .map(|c| {
+                        if self.covers(c) {
+                            c
+                        } else {
+                            n += 1;
+                            replacement
+                        }
+                    })
+                    .collect();
+                n
+            }
+            Value::Array(a) => a.iter_mut().map(|v| self.make_printable(v)).sum(),
+            Value::Object(o) => o.values_mut().map(|v| self.make_printable(v)).sum(),
+            _ => 0,
+        }
+    }
+
     /// SHA-256 of the files a kind's template reads (its folder, the shared library and the fonts).
     pub fn template_hash(&self, kind: Kind) -> &str {
         &self.hashes[&kind]
@@ -269,4 +312,52 @@ impl World for JobWorld<'_> {
 
 fn not_found(id: FileId) -> FileError {
     FileError::NotFound(id.vpath().get_with_slash().into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_world_reads_only_templates_fonts_and_the_jobs_own_input() {
+        let engine = Engine::global();
+        let world = JobWorld {
+            engine,
+            main: file_id("/minnesanteckningar/main.typ"),
+            input_id: file_id("/input.json"),
+            input: Bytes::new(b"{}".to_vec()),
+            assets: HashMap::new(),
+            today: Datetime::from_ymd(2024, 2, 23).unwrap(),
+        };
+        assert_eq!(
+            world.file(file_id("/input.json")).unwrap().as_slice(),
+            b"{}"
+        );
+        assert!(world.source(file_id("/lib/finsam.typ")).is_ok());
+        // (A path that climbs out of the root, "/../x", cannot even be named: typst refuses it.)
+        for outside in [
+            "/etc/passwd",
+            "/logo.png",
+            "/qr.svg",
+            "/x.typ",
+            "/fonts/OFL.txt",
+        ] {
+            assert!(world.file(file_id(outside)).is_err(), "{outside}");
+            assert!(world.source(file_id(outside)).is_err(), "{outside}");
+        }
+        // Examples are not served: a template reads the job's input, never another förbund's data.
+        assert!(
+            world
+                .file(file_id("/examples/arsredovisning.json"))
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn a_templates_hash_changes_only_with_what_it_reads() {
+        let e = Engine::global();
+        let a = e.template_hash(Kind::Arsredovisning);
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, e.template_hash(Kind::Minnesanteckningar));
+    }
 }

@@ -110,11 +110,13 @@ pub async fn version_input(
                 .await
                 .context("reading the year")?;
             if !v.draft && kind != Kind::Verksamhetsplan {
-                let failing: Vec<String> = checks(&file)
-                    .into_iter()
-                    .filter(|c| !c.ok)
-                    .map(|c| c.message)
-                    .collect();
+                let mut failing: Vec<String> = Vec::new();
+                for c in checks(&file).into_iter().filter(|c| !c.ok) {
+                    // Several checks can fail for one reason (no accounts at all): say it once.
+                    if !failing.contains(&c.message) {
+                        failing.push(c.message);
+                    }
+                }
                 if !failing.is_empty() {
                     return Err(InputError::Refused(format!(
                         "Årets kontroller stoppade dokumentet: {} Rätta uppgifterna, eller gör ett utkast.",
@@ -130,6 +132,16 @@ pub async fn version_input(
         }
     }
     .map_err(|e| InputError::Refused(e.to_string()))?;
+    let mut value = value;
+    let replaced = Engine::global().make_printable(&mut value);
+    if replaced > 0 {
+        tracing::info!(
+            tenant_id = doc.tenant_id,
+            version_id = v.id,
+            replaced,
+            "characters the fonts cannot draw were replaced"
+        );
+    }
     // The PDF's dates are the document's own date (a meeting's minutes carry the meeting's).
     let date = value["meta"]["date"]
         .as_str()
@@ -244,6 +256,9 @@ impl Renderer {
 #[derive(Clone)]
 pub struct RenderQueue {
     storage: SqliteStorage<RenderJob>,
+    /// Wakes the sweeper at once after a push, so a rendering never waits for the next tick even when
+    /// apalis's poll is slow to see the job (both may try; the claim lets one render).
+    kick: std::sync::Arc<tokio::sync::Notify>,
 }
 
 impl RenderQueue {
@@ -258,6 +273,7 @@ impl RenderQueue {
         let config = apalis_sqlite::Config::default().queue(RENDER_QUEUE);
         Ok(Self {
             storage: SqliteStorage::new(&pool).with_config(config),
+            kick: Default::default(),
         })
     }
 
@@ -268,10 +284,17 @@ impl RenderQueue {
             .idempotency_key(format!("render:{}:{}", job.tenant_id, job.version_id))
             .build();
         let mut s = self.storage.clone();
-        s.push_task(task)
+        let pushed = s
+            .push_task(task)
             .await
-            .map_err(|e| anyhow::anyhow!("queueing the render job: {e}"))?;
-        Ok(())
+            .map_err(|e| anyhow::anyhow!("queueing the render job: {e}"));
+        self.kick.notify_one();
+        pushed
+    }
+
+    /// Resolves when a job was pushed since the last call.
+    pub async fn kicked(&self) {
+        self.kick.notified().await;
     }
 
     /// Runs the render worker until `shutdown` resolves.

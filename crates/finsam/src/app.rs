@@ -141,13 +141,18 @@ pub async fn start(
         kick,
     };
     let worker = tokio::spawn(worker.run(until_true(rx.clone())));
+    let kicked = queue.clone();
     let render_worker = tokio::spawn(queue.run(renderer.clone(), until_true(rx.clone())));
     let housekeeping = tokio::spawn(async move {
-        // The sweeper: versions left queued (a lost job) or stuck (a dead worker) are rendered here.
+        // The sweeper: versions left queued (a lost job) or stuck (a dead worker) are rendered here,
+        // every 30 s and at once when a rendering is asked for.
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(30));
         let mut n: u32 = 0;
         loop {
-            tick.tick().await;
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = kicked.kicked() => {}
+            }
             if let Err(e) = renderer.sweep().await {
                 tracing::warn!(error = %e, "document sweep failed");
             }
