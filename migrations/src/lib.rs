@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_foundation;
 mod m20261122_000002_year_data;
 mod m20261122_000003_documents;
+mod m20261122_000004_tenant_logo;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_foundation::Migration),
             Box::new(m20261122_000002_year_data::Migration),
             Box::new(m20261122_000003_documents::Migration),
+            Box::new(m20261122_000004_tenant_logo::Migration),
         ]
     }
 }

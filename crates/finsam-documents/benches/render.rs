@@ -11,13 +11,15 @@
 //! Each warm render moves the document's date one day on (`meta.date` in the input and the job's date):
 //! the input bytes differ every time, so typst's memo cache cannot hand back the previous document, and
 //! the date is printed in every page's running header, so every page is laid out again. The body stays
-//! the same, which is what re-rendering a document after a small edit looks like. One more render of an
-//! unchanged input is shown apart, for what the cache saves when nothing changed.
+//! the same. Two more measures are shown apart, for what typst's cache can save: N renders that each add
+//! one short paragraph to one text (1.7 Förväntad utveckling) and keep the date, and one render of an
+//! unchanged input.
 
 use chrono::{Days, NaiveDate};
 use finsam_core::yearfile::YearFile;
 use finsam_documents::model::{Meta, arsredovisning};
 use finsam_documents::{Engine, Job, Kind, Rendered, TYPST_VERSION};
+use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -35,14 +37,28 @@ fn base_date() -> NaiveDate {
     NaiveDate::from_ymd_opt(2025, 3, 20).expect("a valid date")
 }
 
-/// The envelope of the årsredovisning dated `date`, as JSON bytes.
-fn input(year: &YearFile, date: NaiveDate) -> Vec<u8> {
+/// The envelope of the årsredovisning dated `date`.
+fn envelope(year: &YearFile, date: NaiveDate) -> Value {
     let meta = Meta {
         forbund: "Höglandets samordningsförbund".into(),
         date: Some(date),
         ..Meta::default()
     };
-    let value = arsredovisning::build(year, &meta).expect("the fixture builds an årsredovisning");
+    arsredovisning::build(year, &meta).expect("the fixture builds an årsredovisning")
+}
+
+/// [`envelope`] as the JSON bytes the engine reads.
+fn input(year: &YearFile, date: NaiveDate) -> Vec<u8> {
+    serde_json::to_vec(&envelope(year, date)).expect("the envelope serialises")
+}
+
+/// The envelope dated [`base_date`] with one more short paragraph under 1.7 Förväntad utveckling.
+fn input_with_text(year: &YearFile, run: usize) -> Vec<u8> {
+    let mut value = envelope(year, base_date());
+    value["data"]["texts"]["forvantad_utveckling"]
+        .as_array_mut()
+        .expect("texts are blocks")
+        .push(json!({"type": "paragraph", "content": [{"text": format!("Ändring {run}."), "bold": false}]}));
     serde_json::to_vec(&value).expect("the envelope serialises")
 }
 
@@ -220,13 +236,18 @@ fn main() {
         warm.push(took);
     }
     let warm_stats = stats(&warm);
-    // The same input as the last warm render: what the memo cache saves when nothing changed.
-    let last = base_date() + Days::new(runs as u64);
-    let (_, unchanged) = render(&input(&year, last), last);
-
-    // 4. Peak memory of this process (the CLI runs below are children and do not count).
+    // 4. Peak memory of this process after those runs (the CLI runs below are children and do not count).
     let hwm = status_kib("VmHWM");
-    let rss = status_kib("VmRSS");
+
+    // Apart: one text changed each time, same date; then the same input as the last of those.
+    let mut text = Vec::with_capacity(runs);
+    for i in 1..=runs {
+        let (_, took) = render(&input_with_text(&year, i), base_date());
+        text.push(took);
+    }
+    let text_stats = stats(&text);
+    let (_, unchanged) = render(&input_with_text(&year, runs), base_date());
+    let hwm_end = status_kib("VmHWM");
 
     // 5. The CLI.
     let baseline = cli_baseline(&cli, &first, runs);
@@ -257,6 +278,12 @@ fn main() {
         ms(warm_stats.max)
     );
     println!(
+        "| warm render ({runs} runs, one text changed each) | {} | {} | {} |",
+        ms(text_stats.median),
+        ms(text_stats.min),
+        ms(text_stats.max)
+    );
+    println!(
         "| warm render, unchanged input (1 run) | {} | | |",
         ms(unchanged)
     );
@@ -277,12 +304,13 @@ fn main() {
         }
     };
     println!();
-    match (hwm_cold, hwm, rss) {
-        (Some(c), Some(h), Some(r)) => println!(
-            "memory: VmHWM {} after the cold render, {} after all renders; VmRSS now {}",
+    match (hwm_cold, hwm, hwm_end) {
+        (Some(c), Some(h), Some(e)) => println!(
+            "memory: VmHWM {} after the cold render, {} after the {runs} warm renders (the peak measured \
+             below), {} after the text-change renders too",
             mib(c),
             mib(h),
-            mib(r)
+            mib(e)
         ),
         _ => println!("memory: /proc/self/status is not readable here"),
     }

@@ -3,6 +3,7 @@
 //! only as data, never as source.
 
 pub mod engine;
+pub mod logo;
 pub mod model;
 
 pub use engine::{Engine, Job, RenderError, Rendered, TYPST_VERSION};

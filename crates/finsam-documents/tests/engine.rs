@@ -3,64 +3,21 @@
 //! no font has are replaced rather than failing the document, and the extracted text of each kind built
 //! from the fixtures is kept as a golden file (insta).
 
-use chrono::NaiveDate;
-use finsam_core::yearfile::YearFile;
-use finsam_documents::model::{self, Meta};
-use finsam_documents::{Engine, Job, Kind, RenderError};
-use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use chrono::NaiveDate;
+use common::{example, fixture, poppler, render_on, repo};
+use finsam_documents::model::{self, Meta};
+use finsam_documents::{Engine, Kind, RenderError};
+use serde_json::Value;
 
 fn date() -> NaiveDate {
     NaiveDate::from_ymd_opt(2025, 3, 20).unwrap()
 }
 
+/// Every document of these tests is rendered on the same day, whatever its input's date.
 fn render(kind: Kind, input: &Value) -> Result<Vec<u8>, RenderError> {
-    Engine::global()
-        .render(&Job {
-            kind,
-            input: &serde_json::to_vec(input).unwrap(),
-            date: date(),
-            assets: vec![],
-        })
-        .map(|r| r.pdf)
-}
-
-fn poppler(tool: &str, args: &[&str], pdf: &[u8]) -> String {
-    let dir = tempfile_dir();
-    let path = dir.join("d.pdf");
-    std::fs::write(&path, pdf).unwrap();
-    let mut cmd = Command::new(tool);
-    cmd.args(args).arg(&path);
-    if tool == "pdftotext" {
-        cmd.arg("-");
-    }
-    let out = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("{tool} (poppler-utils) is installed: {e}"));
-    assert!(
-        out.status.success(),
-        "{tool}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let _ = std::fs::remove_dir_all(&dir);
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn tempfile_dir() -> PathBuf {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static N: AtomicU32 = AtomicU32::new(0);
-    let d = std::env::temp_dir().join(format!(
-        "finsam-engine-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    ));
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    render_on(kind, input, date()).map(|r| r.pdf)
 }
 
 #[test]
@@ -73,7 +30,7 @@ fn every_template_compiles_with_each_of_its_examples_into_tagged_pdf_a_with_embe
             .into_iter()
             .find(|k| name.starts_with(k.as_str()))
             .unwrap_or_else(|| panic!("{name}: an example is named after its kind"));
-        let input: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        let input = example(&name);
         let pdf = render(kind, &input).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert!(pdf.starts_with(b"%PDF-"), "{name}");
         let meta = poppler("pdfinfo", &["-meta"], &pdf);
@@ -102,8 +59,7 @@ fn every_template_compiles_with_each_of_its_examples_into_tagged_pdf_a_with_embe
 
 #[test]
 fn a_character_no_font_has_is_replaced_instead_of_failing_the_document() {
-    let path = repo().join("typst-templates/examples/minnesanteckningar.json");
-    let mut input: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let mut input = example("minnesanteckningar.json");
     input["data"]["items"][0]["title"] = Value::String("Välkomna 🎉 歡迎 – ✓".into());
     // Unchanged, PDF/A refuses the file.
     assert!(matches!(
@@ -119,10 +75,6 @@ fn a_character_no_font_has_is_replaced_instead_of_failing_the_document() {
     let text = poppler("pdftotext", &[], &pdf);
     assert!(text.contains("Välkomna"), "{text}");
     assert!(text.contains('✓'));
-}
-
-fn fixture(name: &str) -> YearFile {
-    serde_json::from_slice(&std::fs::read(repo().join("fixtures").join(name)).unwrap()).unwrap()
 }
 
 fn meta(forbund: &str) -> Meta {

@@ -3,31 +3,17 @@
 //!
 //! Set `FINSAM_MODEL_PDF_DIR=/tmp` to keep the rendered PDFs (`model-ar.pdf`, …) for a look.
 
-use chrono::NaiveDate;
-use finsam_core::yearfile::{ReportPeriod, ReportStatus, SeatKind, YearFile};
-use finsam_documents::model::{Meta, arsredovisning, delarsrapport};
-use finsam_documents::{Engine, Job, Kind};
-use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use chrono::NaiveDate;
+use common::{Blocks, empty_year, example, fixture, keep_pdf, normalise, pdf_text};
+use finsam_core::yearfile::{ReportPeriod, ReportStatus, SeatKind, YearFile};
+use finsam_documents::Kind;
+use finsam_documents::model::{Meta, arsredovisning, delarsrapport};
+use serde_json::Value;
 
 fn hoglandet() -> YearFile {
-    let bytes = std::fs::read(repo().join("fixtures/hoglandet-2024.json")).expect("the fixture");
-    serde_json::from_slice(&bytes).expect("the fixture is a year file")
-}
-
-/// The smallest valid year file: only the format and the year.
-fn empty_year() -> YearFile {
-    serde_json::from_str(r#"{"format": "finsam-year/1", "year": 2025}"#).expect("minimal file")
-}
-
-fn example(name: &str) -> Value {
-    let path = repo().join("typst-templates/examples").join(name);
-    serde_json::from_slice(&std::fs::read(&path).expect("the example")).expect("example JSON")
+    fixture("hoglandet-2024.json")
 }
 
 fn meta(date: &str) -> Meta {
@@ -44,67 +30,9 @@ fn fig(s: &str) -> String {
     s.replace(' ', "\u{a0}").replace('-', "\u{2212}")
 }
 
-/// Compares object key sets recursively; an array is compared by its first element's shape (when both
-/// have one; blocks are not looked into), and null on either side matches anything (an optional value).
-fn same_shape(path: &str, got: &Value, want: &Value, problems: &mut Vec<String>) {
-    match (got, want) {
-        (Value::Object(g), Value::Object(w)) => {
-            let gk: Vec<&String> = g.keys().collect();
-            let wk: Vec<&String> = w.keys().collect();
-            let mut gs = gk.clone();
-            let mut ws = wk.clone();
-            gs.sort();
-            ws.sort();
-            if gs != ws {
-                let missing: Vec<_> = ws.iter().filter(|k| !g.contains_key(**k)).collect();
-                let extra: Vec<_> = gs.iter().filter(|k| !w.contains_key(**k)).collect();
-                problems.push(format!("{path}: missing {missing:?}, extra {extra:?}"));
-            }
-            for (k, wv) in w {
-                if let Some(gv) = g.get(k) {
-                    same_shape(&format!("{path}.{k}"), gv, wv, problems);
-                }
-            }
-        }
-        (Value::Array(g), Value::Array(w)) => {
-            // Blocks (paragraphs and lists of the kansli's texts) differ with the text, not the contract.
-            let is_block = |v: &Value| v.get("type").is_some() && v.get("content").is_some();
-            if g.first().is_some_and(is_block) || w.first().is_some_and(is_block) {
-                return;
-            }
-            if let (Some(g0), Some(w0)) = (g.first(), w.first()) {
-                same_shape(&format!("{path}[0]"), g0, w0, problems);
-            }
-        }
-        (Value::Null, _) | (_, Value::Null) => {}
-        (g, w) => {
-            let kind = |v: &Value| match v {
-                Value::Bool(_) => "bool",
-                Value::Number(_) => "number",
-                Value::String(_) => "string",
-                Value::Array(_) => "array",
-                Value::Object(_) => "object",
-                Value::Null => "null",
-            };
-            if kind(g) != kind(w) {
-                problems.push(format!(
-                    "{path}: {} where the example has {}",
-                    kind(g),
-                    kind(w)
-                ));
-            }
-        }
-    }
-}
-
-fn assert_same_shape(got: &Value, example_name: &str) {
-    let mut problems = Vec::new();
-    same_shape("", got, &example(example_name), &mut problems);
-    assert!(
-        problems.is_empty(),
-        "differs from {example_name}:\n{}",
-        problems.join("\n")
-    );
+/// The input has the shape of the example `name`; the kansli's texts (blocks) are not looked into.
+fn assert_same_shape(got: &Value, name: &str) {
+    common::assert_same_shape(got, name, Blocks::Skipped);
 }
 
 fn row<'a>(rows: &'a Value, label: &str) -> &'a Value {
@@ -408,56 +336,23 @@ fn a_budget_per_line_fills_the_budget_columns() {
 
 // ── 3. The input compiles ───────────────────────────────────────────────────────────────────
 
+/// Renders without warnings, keeping the PDF as `{name}.pdf` when `FINSAM_MODEL_PDF_DIR` is set.
 fn render(kind: Kind, value: &Value, name: &str) -> Vec<u8> {
-    let date =
-        NaiveDate::parse_from_str(value["meta"]["date"].as_str().unwrap(), "%Y-%m-%d").unwrap();
-    let input = serde_json::to_vec(value).unwrap();
-    let rendered = Engine::global()
-        .render(&Job {
-            kind,
-            input: &input,
-            date,
-            assets: vec![],
-        })
-        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    let rendered = common::render(kind, value);
     assert!(rendered.pdf.starts_with(b"%PDF-"), "{name}");
     assert!(
         rendered.warnings.is_empty(),
         "{name}: {:?}",
         rendered.warnings
     );
-    if let Ok(dir) = std::env::var("FINSAM_MODEL_PDF_DIR") {
-        std::fs::write(Path::new(&dir).join(format!("{name}.pdf")), &rendered.pdf).unwrap();
-    }
+    keep_pdf(name, &rendered.pdf);
     rendered.pdf
-}
-
-/// The PDF's text with every run of white space (no-break spaces included) as one space.
-fn pdf_text(pdf: &[u8], name: &str) -> String {
-    let path = std::env::temp_dir().join(format!("finsam-{}-{name}.pdf", std::process::id()));
-    std::fs::write(&path, pdf).unwrap();
-    let out = Command::new("pdftotext")
-        .args(["-enc", "UTF-8"])
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) is installed");
-    std::fs::remove_file(&path).ok();
-    assert!(out.status.success(), "pdftotext failed on {name}");
-    normalise(&String::from_utf8(out.stdout).expect("UTF-8 text"))
-}
-
-fn normalise(s: &str) -> String {
-    s.split(|c: char| c.is_whitespace() || c == '\u{a0}' || c == '\u{202f}')
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 #[test]
 fn the_arsredovisning_renders_with_its_figures_and_headings() {
     let v = arsredovisning::build(&hoglandet(), &meta("2025-03-20")).unwrap();
-    let text = pdf_text(&render(Kind::Arsredovisning, &v, "model-ar"), "model-ar");
+    let text = pdf_text(&render(Kind::Arsredovisning, &v, "model-ar"));
     for want in [
         "−155 574",
         "1 483 897",
@@ -493,10 +388,7 @@ fn the_arsredovisning_renders_with_its_figures_and_headings() {
 #[test]
 fn an_empty_year_renders() {
     let v = arsredovisning::build(&empty_year(), &meta("2026-03-01")).unwrap();
-    let text = pdf_text(
-        &render(Kind::Arsredovisning, &v, "model-ar-empty"),
-        "ar-empty",
-    );
+    let text = pdf_text(&render(Kind::Arsredovisning, &v, "model-ar-empty"));
     assert!(text.contains("Årsredovisning 2025"));
     assert!(text.contains("Uppgifter saknas."));
 }
@@ -504,7 +396,7 @@ fn an_empty_year_renders() {
 #[test]
 fn the_delarsrapport_renders_for_both_years() {
     let v = delarsrapport::build(&hoglandet(), &meta("2024-09-19")).unwrap();
-    let text = pdf_text(&render(Kind::Delarsrapport, &v, "model-dr"), "model-dr");
+    let text = pdf_text(&render(Kind::Delarsrapport, &v, "model-dr"));
     assert!(text.contains("Delårsrapport 2024"));
     assert!(
         text.contains(&normalise("2 234 040")),
@@ -519,10 +411,7 @@ fn drafts_render_with_the_stamp() {
     let mut m = meta("2025-02-10");
     m.draft = Some("för beredningsgruppen".into());
     let v = arsredovisning::build(&hoglandet(), &m).unwrap();
-    let text = pdf_text(
-        &render(Kind::Arsredovisning, &v, "model-ar-draft"),
-        "ar-draft",
-    );
+    let text = pdf_text(&render(Kind::Arsredovisning, &v, "model-ar-draft"));
     assert!(text.contains("UTKAST"));
     let v = delarsrapport::build(&hoglandet(), &m).unwrap();
     render(Kind::Delarsrapport, &v, "model-dr-draft");
@@ -538,10 +427,7 @@ fn typst_syntax_in_texts_prints_literally() {
     file.insatser[0].name = r#"SE ]# #import "x.typ""#.into();
     file.coach_reports[0].answers.ovrigt = r#"#read("/etc/passwd")"#.into();
     let v = arsredovisning::build(&file, &meta("2025-03-20")).unwrap();
-    let text = pdf_text(
-        &render(Kind::Arsredovisning, &v, "model-ar-escaping"),
-        "ar-escaping",
-    );
+    let text = pdf_text(&render(Kind::Arsredovisning, &v, "model-ar-escaping"));
     for want in [
         r#"#read("/etc/passwd")"#,
         r#"#import "x.typ""#,

@@ -1,30 +1,14 @@
 //! The verksamhetsplan's and the minutes' input, built from the fixtures: the shape the templates expect
 //! (that of `typst-templates/examples/`), the figures, and that it renders, literally and reproducibly.
 
+mod common;
+
 use chrono::NaiveDate;
-use finsam_core::yearfile::{Meeting, MeetingItem, MeetingKind, YearFile};
+use common::{Blocks, empty_year, example, fixture, keep_pdf, pdf_text};
+use finsam_core::yearfile::{Meeting, MeetingItem, MeetingKind};
+use finsam_documents::Kind;
 use finsam_documents::model::{Meta, minnesanteckningar, verksamhetsplan};
-use finsam_documents::{Engine, Job, Kind};
 use serde_json::Value;
-use std::path::PathBuf;
-use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-fn repo(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .join(path)
-}
-
-fn year_file(name: &str) -> YearFile {
-    let bytes = std::fs::read(repo(&format!("fixtures/{name}"))).unwrap();
-    serde_json::from_slice(&bytes).unwrap()
-}
-
-fn example(name: &str) -> Value {
-    let bytes = std::fs::read(repo(&format!("typst-templates/examples/{name}"))).unwrap();
-    serde_json::from_slice(&bytes).unwrap()
-}
 
 fn meta() -> Meta {
     Meta {
@@ -35,11 +19,11 @@ fn meta() -> Meta {
 }
 
 fn plan() -> Value {
-    verksamhetsplan::build(&year_file("sodra-vatterbygden-2024.json"), &meta()).unwrap()
+    verksamhetsplan::build(&fixture("sodra-vatterbygden-2024.json"), &meta()).unwrap()
 }
 
 fn minutes() -> Value {
-    let file = year_file("medlemssamrad-2024-02-23.json");
+    let file = fixture("medlemssamrad-2024-02-23.json");
     minnesanteckningar::build_with_people(&file.meetings[0], &file.people, &meta()).unwrap()
 }
 
@@ -60,106 +44,33 @@ fn bare_meeting() -> Meeting {
     }
 }
 
-/// Where `ours` differs from `theirs` in the keys of its objects (arrays compared by their first element).
-fn shape_differences(ours: &Value, theirs: &Value, at: &str, out: &mut Vec<String>) {
-    match (ours, theirs) {
-        (Value::Object(a), Value::Object(b)) => {
-            for k in a.keys().filter(|k| !b.contains_key(*k)) {
-                out.push(format!("{at}.{k}: not in the example"));
-            }
-            for k in b.keys().filter(|k| !a.contains_key(*k)) {
-                out.push(format!("{at}.{k}: missing"));
-            }
-            for (k, v) in a {
-                if let Some(w) = b.get(k) {
-                    shape_differences(v, w, &format!("{at}.{k}"), out);
-                }
-            }
-        }
-        (Value::Array(a), Value::Array(b)) => {
-            if let (Some(x), Some(y)) = (a.first(), b.first()) {
-                shape_differences(x, y, &format!("{at}[0]"), out);
-            }
-        }
-        (Value::Null, _) | (_, Value::Null) => {}
-        (a, b) if std::mem::discriminant(a) != std::mem::discriminant(b) => {
-            out.push(format!("{at}: {a} where the example has {b}"));
-        }
-        _ => {}
-    }
-}
-
-fn assert_same_shape(ours: &Value, theirs: &Value) {
-    let mut diff = Vec::new();
-    shape_differences(ours, theirs, "", &mut diff);
-    assert!(diff.is_empty(), "{diff:#?}");
+/// The input has the shape of the example `name`, the blocks of its texts included.
+fn assert_same_shape(ours: &Value, name: &str) {
+    common::assert_same_shape(ours, name, Blocks::Compared);
 }
 
 fn render(kind: Kind, value: &Value) -> Vec<u8> {
-    let date =
-        NaiveDate::parse_from_str(value["meta"]["date"].as_str().unwrap(), "%Y-%m-%d").unwrap();
-    let input = serde_json::to_vec(value).unwrap();
-    let r = Engine::global()
-        .render(&Job {
-            kind,
-            input: &input,
-            date,
-            assets: vec![],
-        })
-        .unwrap_or_else(|e| panic!("{kind:?} did not render: {e}"));
+    let r = common::render(kind, value);
     assert!(r.pages >= 1);
     r.pdf
-}
-
-/// The PDF's text with every run of white space (no-break spaces and line breaks too) as one space.
-fn pdf_text(pdf: &[u8]) -> String {
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let path = std::env::temp_dir().join(format!(
-        "finsam-model-{}-{}.pdf",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    ));
-    std::fs::write(&path, pdf).unwrap();
-    let out = Command::new("pdftotext")
-        .args(["-enc", "UTF-8"])
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) is installed");
-    std::fs::remove_file(&path).ok();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .split(|c: char| c.is_whitespace() || c == '\u{a0}' || c == '\u{202f}')
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 // 1. The same key structure as the examples.
 
 #[test]
 fn the_plan_has_the_shape_of_the_example() {
-    assert_same_shape(&plan(), &example("verksamhetsplan.json"));
-    let empty = verksamhetsplan::build(
-        &serde_json::from_str(r#"{"format": "finsam-year/1", "year": 2025}"#).unwrap(),
-        &meta(),
-    )
-    .unwrap();
-    assert_same_shape(&empty, &example("verksamhetsplan-empty.json"));
-    assert_same_shape(&empty, &example("verksamhetsplan.json"));
+    assert_same_shape(&plan(), "verksamhetsplan.json");
+    let empty = verksamhetsplan::build(&empty_year(), &meta()).unwrap();
+    assert_same_shape(&empty, "verksamhetsplan-empty.json");
+    assert_same_shape(&empty, "verksamhetsplan.json");
 }
 
 #[test]
 fn the_minutes_have_the_shape_of_the_example() {
-    assert_same_shape(&minutes(), &example("minnesanteckningar.json"));
+    assert_same_shape(&minutes(), "minnesanteckningar.json");
     let empty = minnesanteckningar::build(&bare_meeting(), &meta()).unwrap();
-    assert_same_shape(&empty, &example("minnesanteckningar-empty.json"));
-    assert_same_shape(&empty, &example("minnesanteckningar.json"));
+    assert_same_shape(&empty, "minnesanteckningar-empty.json");
+    assert_same_shape(&empty, "minnesanteckningar.json");
 }
 
 // 2. The figures of the plan.
@@ -246,7 +157,7 @@ fn the_minutes_carry_the_meeting_date_and_their_signers() {
         assert_eq!(v["data"][k], ex["data"][k], "{k}");
     }
     // Without the people list, the signers are found among the deltagare by their key.
-    let file = year_file("medlemssamrad-2024-02-23.json");
+    let file = fixture("medlemssamrad-2024-02-23.json");
     let v = minnesanteckningar::build(&file.meetings[0], &meta()).unwrap();
     assert_eq!(v["data"]["ordforande"]["name"], "Johanna Buchalle");
     assert_eq!(v["data"]["justerare"][1]["name"], "Joakim Dahlström");
@@ -277,7 +188,7 @@ fn the_plan_renders_with_its_figures() {
 #[test]
 fn the_minutes_render_with_every_item_and_signer() {
     let text = pdf_text(&render(Kind::Minnesanteckningar, &minutes()));
-    let file = year_file("medlemssamrad-2024-02-23.json");
+    let file = fixture("medlemssamrad-2024-02-23.json");
     for item in &file.meetings[0].items {
         assert!(
             text.contains(&item.title),
@@ -298,8 +209,7 @@ fn the_minutes_render_with_every_item_and_signer() {
 
 #[test]
 fn empty_documents_and_drafts_render() {
-    let empty: YearFile =
-        serde_json::from_str(r#"{"format": "finsam-year/1", "year": 2025}"#).unwrap();
+    let empty = empty_year();
     render(
         Kind::Verksamhetsplan,
         &verksamhetsplan::build(&empty, &meta()).unwrap(),
@@ -312,13 +222,13 @@ fn empty_documents_and_drafts_render() {
         draft: Some("Utkast för samråd".into()),
         ..meta()
     };
-    let file = year_file("sodra-vatterbygden-2024.json");
+    let file = fixture("sodra-vatterbygden-2024.json");
     let text = pdf_text(&render(
         Kind::Verksamhetsplan,
         &verksamhetsplan::build(&file, &draft).unwrap(),
     ));
     assert!(text.contains("UTKAST"), "no UTKAST in the draft");
-    let m = year_file("medlemssamrad-2024-02-23.json");
+    let m = fixture("medlemssamrad-2024-02-23.json");
     let v = minnesanteckningar::build_with_people(&m.meetings[0], &m.people, &draft).unwrap();
     assert!(pdf_text(&render(Kind::Minnesanteckningar, &v)).contains("UTKAST"));
     // A plan whose budget has no decision yet, and no populations to show.
@@ -396,18 +306,9 @@ fn the_same_input_gives_the_same_bytes() {
 /// With `FINSAM_MODEL_PDF_DIR` set, writes the two fixtures' PDFs there to look at.
 #[test]
 fn write_pdfs_when_asked() {
-    let Ok(dir) = std::env::var("FINSAM_MODEL_PDF_DIR") else {
+    if std::env::var("FINSAM_MODEL_PDF_DIR").is_err() {
         return;
-    };
-    let dir = PathBuf::from(dir);
-    std::fs::write(
-        dir.join("model-vp.pdf"),
-        render(Kind::Verksamhetsplan, &plan()),
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("model-mn.pdf"),
-        render(Kind::Minnesanteckningar, &minutes()),
-    )
-    .unwrap();
+    }
+    keep_pdf("model-vp", &render(Kind::Verksamhetsplan, &plan()));
+    keep_pdf("model-mn", &render(Kind::Minnesanteckningar, &minutes()));
 }

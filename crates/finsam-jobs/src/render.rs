@@ -68,11 +68,20 @@ pub fn version_date(v: &documents::Version) -> NaiveDate {
 
 /// Builds a version's input JSON from the stored data, and the date the document carries. Before a final
 /// (non-draft) årsredovisning or delårsrapport, the year's checks must pass.
+/// What a render is given: the kind, the input JSON, the document's date and the assets (the logo).
+pub struct VersionInput {
+    pub kind: Kind,
+    pub input: Vec<u8>,
+    pub date: NaiveDate,
+    pub assets: Vec<(&'static str, Vec<u8>)>,
+}
+
 pub async fn version_input(
     db: &Conn,
+    storage: &Storage,
     doc: &documents::Document,
     v: &documents::Version,
-) -> Result<(Kind, Vec<u8>, NaiveDate), InputError> {
+) -> Result<VersionInput, InputError> {
     let kind = Kind::parse(&doc.kind)
         .ok_or_else(|| InputError::Refused(format!("okänd dokumenttyp {}", doc.kind)))?;
     let tenant = tenants::by_id(db, doc.tenant_id)
@@ -80,11 +89,29 @@ pub async fn version_input(
         .context("reading the tenant")?
         .ok_or_else(|| InputError::Refused("förbundet finns inte".into()))?;
     let date = version_date(v);
+    // The logo goes in as an asset; its hash goes into the input, so the input names everything the
+    // file is made from.
+    let mut assets = Vec::new();
+    let mut logo_hash = None;
+    if let (Some(sha), Some(kind)) = (
+        &tenant.logo_sha256,
+        tenant
+            .logo_kind
+            .as_deref()
+            .and_then(finsam_documents::logo::LogoKind::parse),
+    ) {
+        let bytes = storage
+            .get(&key(tenant.id, sha, kind.ext()))
+            .await
+            .context("reading the logo")?;
+        assets.push((kind.asset_path(), bytes));
+        logo_hash = Some((kind.asset_path(), sha.clone()));
+    }
     let meta = Meta {
         forbund: tenant.name.clone(),
         orgnr: None,
         date: Some(date),
-        logo: None,
+        logo: logo_hash.as_ref().map(|(p, _)| (*p).to_owned()),
         draft: v.draft_reason.clone(),
         signing: None,
     };
@@ -133,6 +160,9 @@ pub async fn version_input(
     }
     .map_err(|e| InputError::Refused(e.to_string()))?;
     let mut value = value;
+    if let Some((path, sha)) = &logo_hash {
+        value["assets"] = serde_json::json!({ *path: sha });
+    }
     let replaced = Engine::global().make_printable(&mut value);
     if replaced > 0 {
         tracing::info!(
@@ -147,8 +177,13 @@ pub async fn version_input(
         .as_str()
         .and_then(|d| d.parse::<NaiveDate>().ok())
         .unwrap_or(date);
-    let bytes = serde_json::to_vec(&value).context("writing the input JSON")?;
-    Ok((kind, bytes, date))
+    let input = serde_json::to_vec(&value).context("writing the input JSON")?;
+    Ok(VersionInput {
+        kind,
+        input,
+        date,
+        assets,
+    })
 }
 
 impl Renderer {
@@ -164,7 +199,12 @@ impl Renderer {
         let doc = documents::get(&self.db, tenant_id, v.document_id)
             .await?
             .context("the version's document is gone")?;
-        let (kind, input, date) = match version_input(&self.db, &doc, &v).await {
+        let VersionInput {
+            kind,
+            input,
+            date,
+            assets,
+        } = match version_input(&self.db, &self.storage, &doc, &v).await {
             Ok(x) => x,
             Err(InputError::Refused(msg)) => {
                 return self.fail(tenant_id, version_id, msg, None).await;
@@ -183,7 +223,7 @@ impl Renderer {
                 kind,
                 input: &input,
                 date,
-                assets: vec![],
+                assets,
             })
         })
         .await

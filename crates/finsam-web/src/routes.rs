@@ -164,6 +164,16 @@ fn build() -> Routes {
         Tenant(Manage),
         axum::routing::put(api::insats_edit::put_results),
     )
+    .get("/api/v1/t/{slug}/logo", Tenant(ViewTenant), api::logo::get)
+    .add(
+        Method::PUT,
+        "/api/v1/t/{slug}/logo",
+        Tenant(Manage),
+        axum::routing::put(api::logo::put).layer(DefaultBodyLimit::max(
+            finsam_documents::logo::MAX_LOGO_BYTES + 64 * 1024,
+        )),
+    )
+    .delete("/api/v1/t/{slug}/logo", Tenant(Manage), api::logo::delete)
     .post(
         "/api/v1/t/{slug}/documents",
         Tenant(Manage),
@@ -536,6 +546,20 @@ fn build() -> Routes {
         "/t/{slug}/insatser/{insats_id}",
         Tenant(Manage),
         pages::insatser::update,
+    )
+    .get("/t/{slug}/logotyp", Tenant(Manage), pages::logo::show)
+    .add(
+        Method::POST,
+        "/t/{slug}/logotyp",
+        Tenant(Manage),
+        post(pages::logo::upload).layer(DefaultBodyLimit::max(
+            finsam_documents::logo::MAX_LOGO_BYTES + 64 * 1024,
+        )),
+    )
+    .post(
+        "/t/{slug}/logotyp/ta-bort",
+        Tenant(Manage),
+        pages::logo::remove,
     )
     .get(
         "/t/{slug}/dokument",

@@ -56,7 +56,8 @@ fn env() -> &'static Environment<'static> {
             "survey_form.html",
             "survey_results.html",
             "documents.html",
-            "document_version.html"
+            "document_version.html",
+            "logo.html"
         );
         env
     })

@@ -353,3 +353,110 @@ async fn the_kansli_makes_minutes_from_the_meeting_page_in_the_browser() {
     assert!(docs.body.contains("Minnesanteckningar"));
     assert!(docs.body.contains("Klar"));
 }
+
+#[tokio::test]
+async fn the_kansli_uploads_a_logo_that_is_checked_kept_and_put_on_new_documents() {
+    let app = spawn_app().await;
+    app.import_fixture("hoglandet", "hoglandet-2024.json").await;
+    let kansli = app.token("kansli@hoglandet.example").await;
+    let styrelse = app.token("styrelse@hoglandet.example").await;
+    let put = |token: &str, body: &'static [u8]| {
+        app.http
+            .put(app.url("/api/v1/t/hoglandet/logo"))
+            .bearer_auth(token)
+            .header("content-type", "image/svg+xml")
+            .body(body)
+            .send()
+    };
+    assert_eq!(
+        app.get("/api/v1/t/hoglandet/logo", Some(&styrelse))
+            .await
+            .status,
+        StatusCode::NO_CONTENT,
+        "no logo yet"
+    );
+    let svg: &'static [u8] = br##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 60 20"><rect width="60" height="20" fill="#0b3a5b"/></svg>"##;
+    let bad: &'static [u8] = br#"<svg xmlns="http://www.w3.org/2000/svg"><image href="https://example.com/a.png"/></svg>"#;
+    let r = put(&kansli, bad).await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["fields"][0]["path"], "file");
+    assert_eq!(
+        put(&styrelse, svg).await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        put(&kansli, svg).await.unwrap().status(),
+        StatusCode::NO_CONTENT
+    );
+    let got = app
+        .http
+        .get(app.url("/api/v1/t/hoglandet/logo"))
+        .bearer_auth(&styrelse)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.headers()["content-type"], "image/svg+xml");
+    assert_eq!(got.bytes().await.unwrap().as_ref(), svg);
+
+    // A new version carries it: the input names the logo by its hash.
+    let a = request(
+        &app,
+        &kansli,
+        "hoglandet",
+        json!({"kind": "arsredovisning", "year": 2024}),
+    )
+    .await;
+    let v = finished(
+        &app,
+        &kansli,
+        "hoglandet",
+        a.json()["version_id"].as_i64().unwrap(),
+    )
+    .await;
+    assert_eq!(v["status"], "ready", "{v}");
+    let log = app
+        .get("/api/v1/t/hoglandet/audit", Some(&kansli))
+        .await
+        .json();
+    assert!(
+        log["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "logo_saved")
+    );
+    let r = app
+        .http
+        .delete(app.url("/api/v1/t/hoglandet/logo"))
+        .bearer_auth(&kansli)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.get("/api/v1/t/hoglandet/logo", Some(&styrelse))
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
+    let b = request(
+        &app,
+        &kansli,
+        "hoglandet",
+        json!({"kind": "arsredovisning", "year": 2024}),
+    )
+    .await;
+    let w = finished(
+        &app,
+        &kansli,
+        "hoglandet",
+        b.json()["version_id"].as_i64().unwrap(),
+    )
+    .await;
+    assert_ne!(
+        w["input_sha256"], v["input_sha256"],
+        "the logo is part of the input"
+    );
+    assert_ne!(w["pdf_sha256"], v["pdf_sha256"]);
+}

@@ -38,3 +38,19 @@ pub async fn create<C: ConnectionTrait>(
     };
     Ok(row.insert(db).await?)
 }
+
+/// Sets (or, with `None`, removes) the förbund's logo: its content hash and kind (`png`, `svg`).
+pub async fn set_logo<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    logo: Option<(&str, &str)>,
+) -> Result<()> {
+    let Some(t) = tenant::Entity::find_by_id(tenant_id).one(db).await? else {
+        return Ok(());
+    };
+    let mut row: tenant::ActiveModel = t.into();
+    row.logo_sha256 = Set(logo.map(|l| l.0.to_owned()));
+    row.logo_kind = Set(logo.map(|l| l.1.to_owned()));
+    row.update(db).await?;
+    Ok(())
+}

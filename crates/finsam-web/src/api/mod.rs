@@ -11,6 +11,7 @@ pub mod figures;
 pub mod health;
 pub mod insats_edit;
 pub mod insatser;
+pub mod logo;
 pub mod meetings;
 pub mod members;
 pub mod organisation;
@@ -44,6 +45,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         budget_edit::get, budget_edit::put,
         surveys::list, surveys::get, surveys::create, surveys::update,
         documents::create, documents::list, documents::get_version, documents::pdf,
+        logo::get, logo::put, logo::delete,
         surveys::results, surveys::put_result, surveys::delete_result,
         accounts_edit::get, accounts_edit::put,
         admin::tenants, admin::create_tenant, admin::invite, admin::accounts,

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod documents;
 pub mod insatser;
 pub mod login;
+pub mod logo;
 pub mod meetings;
 pub mod members;
 pub mod organisation;

@@ -1,0 +1,84 @@
+//! The förbund's logo in the browser: the kansli sees it, uploads a new one or removes it.
+
+use crate::api::logo::{remove_logo, save_logo};
+use crate::error::{AppError, PageError};
+use crate::extract::{ClientInfo, Tenant, TenantCtx, perm};
+use crate::state::AppState;
+use crate::views::{self, FormErrors, csrf_for_page};
+use axum::extract::{Multipart, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+use minijinja::value::Serde;
+use minijinja::{Value, context};
+
+async fn page(
+    state: &AppState,
+    ctx: &TenantCtx,
+    csrf: &str,
+    errors: Option<FormErrors>,
+) -> Result<Html<String>, AppError> {
+    let layout = views::layout(state, &ctx.auth, Some(ctx), csrf).await?;
+    Ok(views::render(
+        "logo.html",
+        context! {
+            title => "Logotyp", has_logo => ctx.tenant.logo_sha256.is_some(),
+            max_kb => finsam_documents::logo::MAX_LOGO_BYTES / 1024,
+            errors => Value::from(Serde(&errors)),
+            tenant => context! { slug => ctx.tenant.slug.clone(), name => ctx.tenant.name.clone() },
+            ..layout
+        },
+    ))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Tenant<perm::Manage>,
+    jar: CookieJar,
+) -> Result<Response, PageError> {
+    let (jar, csrf) = csrf_for_page(&state, jar);
+    Ok((jar, page(&state, &ctx, &csrf, None).await?).into_response())
+}
+
+pub async fn upload(
+    State(state): State<AppState>,
+    ctx: Tenant<perm::Manage>,
+    client: ClientInfo,
+    jar: CookieJar,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, PageError> {
+    let mut bytes = Vec::new();
+    if let Ok(mut multipart) = multipart {
+        while let Some(field) = multipart
+            .next_field()
+            .await
+            .map_err(|_| AppError::PayloadTooLarge)?
+        {
+            if field.name() == Some("file") {
+                bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|_| AppError::PayloadTooLarge)?
+                    .to_vec();
+            }
+        }
+    }
+    match save_logo(&state, &ctx, &client, bytes).await {
+        Ok(()) => Ok(Redirect::to(&format!("/t/{}/logotyp", ctx.tenant.slug)).into_response()),
+        Err(AppError::Validation(fields)) => {
+            let (jar, csrf) = csrf_for_page(&state, jar);
+            let html = page(&state, &ctx, &csrf, Some(FormErrors::from_fields(fields))).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, jar, html).into_response())
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}
+
+pub async fn remove(
+    State(state): State<AppState>,
+    ctx: Tenant<perm::Manage>,
+    client: ClientInfo,
+) -> Result<Response, PageError> {
+    remove_logo(&state, &ctx, &client).await?;
+    Ok(Redirect::to(&format!("/t/{}/logotyp", ctx.tenant.slug)).into_response())
+}
