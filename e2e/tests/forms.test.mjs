@@ -183,7 +183,8 @@ test('texts: markup and script are kept as typed and never run; a personnummer i
     assert.equal(await area.count(), 1, `one field labelled "${label}"`);
     assert.equal(await area.evaluate((el) => el.tagName), 'TEXTAREA', label);
   }
-  assert.equal(await page.locator('textarea').count(), labels.length);
+  assert.equal(await page.locator('section[aria-labelledby="texter-ar"] textarea').count(), labels.length);
+  assert.equal(await page.locator('section[aria-labelledby="texter-vp"] textarea').count(), 8, 'the verksamhetsplan’s own texts');
   await expectVisibleLabels(page);
   await expectNoSeriousAxeViolations(page, `${TEXTS} (clean)`);
 
