@@ -36,6 +36,15 @@ pub struct YearFile {
     pub survey_results: Vec<SurveyResult>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounts: Option<Accounts>,
+    /// The accounts per 30 June of the year (the delår), for the delårsrapport. Result lines:
+    /// `utfall_ore` is the outcome 1 January – 30 June, `prior_ore` the same period the year before,
+    /// `budget_ore` the full-year budget and `prognos_ore` the full-year prognos. Balances
+    /// (`fordringar`, `kortfristiga_skulder`, `kassa_och_bank_ore`) are at 30 June, their `prior_ore`
+    /// at 31 December the year before. `eget_kapital_ingaende_ore` is at 1 January of the year and
+    /// `eget_kapital_ingaende_prior_ore` at 1 January the year before, as in `accounts`;
+    /// `realisationsvinster_ore` and `investeringar` are the period's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delar: Option<Accounts>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub budget: Option<Budget>,
     #[serde(default)]
@@ -647,6 +656,9 @@ pub struct ResultLine {
     /// The same line the year before.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prior_ore: Option<i64>,
+    /// The prognos for the full year: only in the delår ([`YearFile::delar`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prognos_ore: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -1173,40 +1185,18 @@ impl YearFile {
             p.extend(survey_result_problems(s, def, &at));
         }
         if let Some(acc) = &self.accounts {
-            let lines = unique_keys(
-                &mut p,
-                "accounts.resultat",
-                acc.resultat.iter().map(|l| l.key.as_str()),
-            );
-            let _ = lines;
+            p.extend(accounts_problems(acc, "accounts", &members, &insatser));
             for (i, l) in acc.resultat.iter().enumerate() {
-                let at = format!("accounts.resultat[{i}]");
-                if let Some(m) = &l.member {
-                    reference(&mut p, &format!("{at}.member"), m, &members, "medlemmen");
-                }
-                if let Some(k) = &l.insats {
-                    reference(&mut p, &format!("{at}.insats"), k, &insatser, "insatsen");
-                }
-                if l.class.is_some() && l.section != Section::Kostnad {
+                if l.prognos_ore.is_some() {
                     p.push(Problem::new(
-                        format!("{at}.class"),
-                        "Bara kostnader klassas.",
+                        format!("accounts.resultat[{i}].prognos_ore"),
+                        "Prognos hör till delåret (delar), inte till årets räkenskaper.",
                     ));
                 }
-                if l.section == Section::Kostnad && l.class.is_none() {
-                    p.push(Problem::new(format!("{at}.class"), "Ange om kostnaden är individinriktad, strukturövergripande, administration eller ny verksamhet."));
-                }
             }
-            unique_keys(
-                &mut p,
-                "accounts.fordringar",
-                acc.fordringar.iter().map(|l| l.key.as_str()),
-            );
-            unique_keys(
-                &mut p,
-                "accounts.kortfristiga_skulder",
-                acc.kortfristiga_skulder.iter().map(|l| l.key.as_str()),
-            );
+        }
+        if let Some(acc) = &self.delar {
+            p.extend(accounts_problems(acc, "delar", &members, &insatser));
         }
         if let Some(b) = &self.budget {
             unique_keys(
@@ -1296,6 +1286,51 @@ impl YearFile {
         }
         p
     }
+}
+
+/// The problems of the accounts at `at` (`accounts` or `delar`): unique keys of the lines and items,
+/// known members and insatser, and a class on every cost and on costs only.
+fn accounts_problems(
+    acc: &Accounts,
+    at: &str,
+    members: &BTreeSet<String>,
+    insatser: &BTreeSet<String>,
+) -> Vec<Problem> {
+    let mut p = Vec::new();
+    unique_keys(
+        &mut p,
+        &format!("{at}.resultat"),
+        acc.resultat.iter().map(|l| l.key.as_str()),
+    );
+    for (i, l) in acc.resultat.iter().enumerate() {
+        let at = format!("{at}.resultat[{i}]");
+        if let Some(m) = &l.member {
+            reference(&mut p, &format!("{at}.member"), m, members, "medlemmen");
+        }
+        if let Some(k) = &l.insats {
+            reference(&mut p, &format!("{at}.insats"), k, insatser, "insatsen");
+        }
+        if l.class.is_some() && l.section != Section::Kostnad {
+            p.push(Problem::new(
+                format!("{at}.class"),
+                "Bara kostnader klassas.",
+            ));
+        }
+        if l.section == Section::Kostnad && l.class.is_none() {
+            p.push(Problem::new(format!("{at}.class"), "Ange om kostnaden är individinriktad, strukturövergripande, administration eller ny verksamhet."));
+        }
+    }
+    unique_keys(
+        &mut p,
+        &format!("{at}.fordringar"),
+        acc.fordringar.iter().map(|l| l.key.as_str()),
+    );
+    unique_keys(
+        &mut p,
+        &format!("{at}.kortfristiga_skulder"),
+        acc.kortfristiga_skulder.iter().map(|l| l.key.as_str()),
+    );
+    p
 }
 
 /// The key of the person called `name` (compared without regard to case), adding them when new. A
@@ -1648,6 +1683,37 @@ mod tests {
             ]
         );
         assert!(problems[2].message.contains("personnummer"));
+    }
+
+    #[test]
+    fn the_delar_is_checked_like_the_accounts_and_only_it_has_a_prognos() {
+        let accounts = |prognos: &str| {
+            format!(
+                r#"{{"resultat": [
+                    {{"key": "bidrag", "label": "Bidrag", "section": "intakt", "member": "nassjo", "utfall_ore": 1{prognos}}},
+                    {{"key": "bidrag", "label": "Porto", "section": "kostnad", "utfall_ore": 1}}],
+                  "fordringar": [], "kassa_och_bank_ore": 0, "kortfristiga_skulder": [], "eget_kapital_ingaende_ore": 0}}"#
+            )
+        };
+        let json = format!(
+            r#"{{"format": "finsam-year/1", "year": 2024, "accounts": {}, "delar": {}}}"#,
+            accounts(r#", "prognos_ore": 5"#),
+            accounts(r#", "prognos_ore": 5"#)
+        );
+        let problems = parse(json.as_bytes()).unwrap_err();
+        let paths: Vec<_> = problems.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "accounts.resultat[1].key",
+                "accounts.resultat[0].member",
+                "accounts.resultat[1].class",
+                "accounts.resultat[0].prognos_ore",
+                "delar.resultat[1].key",
+                "delar.resultat[0].member",
+                "delar.resultat[1].class",
+            ]
+        );
     }
 
     #[test]

@@ -478,6 +478,101 @@ fn hoglandet_contributions_eget_kapital_and_administration_share() {
     assert_eq!(round_div((admin - offsets) * 100, now.kostnader), 19);
 }
 
+/// The invented half year (fixtures/README.md, "The delår"): the accounts' lines and items, its balance
+/// at 30 June exact in öre, its opening balances the accounts' closing ones of 2023, and the sums the
+/// delårsrapport prints.
+#[test]
+fn hoglandet_delar_holds_exactly_and_opens_where_2023_closed() {
+    let (file, acc, now, prior) = hoglandet();
+    let delar = file.delar.clone().expect("Höglandet has a delår");
+    let shape = |a: &Accounts| -> Vec<(String, String, Section, Option<CostClass>)> {
+        a.resultat
+            .iter()
+            .map(|l| (l.key.clone(), l.label.clone(), l.section, l.class))
+            .collect()
+    };
+    assert_eq!(shape(&delar), shape(&acc), "the same lines as the year");
+    assert!(
+        delar
+            .resultat
+            .iter()
+            .all(|l| l.prior_ore.is_some() && l.prognos_ore.is_some()),
+        "every line has the same period of 2023 and a prognos"
+    );
+    assert!(acc.resultat.iter().all(|l| l.prognos_ore.is_none()));
+
+    // Columns of the resultaträkning, summed from the lines.
+    let column = |f: &dyn Fn(&yearfile::ResultLine) -> Option<i64>| -> [i64; 5] {
+        let sum = |s: Section| -> i64 {
+            delar
+                .resultat
+                .iter()
+                .filter(|l| l.section == s)
+                .filter_map(f)
+                .sum()
+        };
+        let (vi, vk) = (sum(Section::Intakt), sum(Section::Kostnad));
+        let (fi, fk) = (
+            sum(Section::FinansiellIntakt),
+            sum(Section::FinansiellKostnad),
+        );
+        [vi, vk, fi, fk, vi - vk + fi - fk]
+    };
+    let utfall = column(&|l| Some(l.utfall_ore));
+    assert_eq!(utfall.map(kr), [4_083_565, 4_102_318, 61_204, 0, 42_451]);
+    let prior_period = column(&|l| l.prior_ore);
+    assert_eq!(
+        prior_period.map(kr),
+        [4_018_000, 3_882_957, 66_904, 0, 201_946]
+    );
+    // The budget is the seed's (8 319 334 and 8 574 637), spread over the lines.
+    let budget = column(&|l| l.budget_ore);
+    assert_eq!(budget, [831_933_400, 857_463_700, 0, 0, -25_530_300]);
+    let prognos = column(&|l| l.prognos_ore);
+    assert_eq!(
+        prognos.map(kr),
+        [8_298_000, 8_600_000, 130_000, 0, -172_000]
+    );
+    // Half the year's contributions are paid by 30 June, 50/25/25 like the year's.
+    let contributions: i64 = delar
+        .resultat
+        .iter()
+        .filter(|l| l.member.is_some())
+        .map(|l| l.utfall_ore)
+        .sum();
+    assert_eq!(contributions * 2, 803_600_000);
+
+    // The balances at 30 June hold exactly; their comparison is 2023-12-31, as in the accounts.
+    let fordringar: i64 = delar.fordringar.iter().map(|i| i.ore).sum();
+    let skulder: i64 = delar.kortfristiga_skulder.iter().map(|i| i.ore).sum();
+    let ek = delar.eget_kapital_ingaende_ore + utfall[4];
+    assert_eq!(fordringar + delar.kassa_och_bank_ore, ek + skulder);
+    assert_eq!(
+        [fordringar, delar.kassa_och_bank_ore, ek, skulder].map(kr),
+        [95_118, 2_099_144, 1_681_922, 512_340]
+    );
+    assert_eq!(kr(fordringar + delar.kassa_och_bank_ore), 2_194_262);
+    for (d, a) in [
+        (&delar.fordringar, &acc.fordringar),
+        (&delar.kortfristiga_skulder, &acc.kortfristiga_skulder),
+    ] {
+        let keys = |l: &[yearfile::BalanceItem]| -> Vec<(String, Option<i64>)> {
+            l.iter().map(|i| (i.key.clone(), i.prior_ore)).collect()
+        };
+        assert_eq!(keys(d), keys(a), "opening items are 2023's closing ones");
+    }
+    assert_eq!(delar.kassa_och_bank_prior_ore, Some(prior.kassa));
+    assert_eq!(delar.eget_kapital_ingaende_ore, now.ek_ingaende);
+    assert_eq!(
+        delar.eget_kapital_ingaende_prior_ore,
+        Some(prior.ek_ingaende)
+    );
+    // Kassaflöde of the period: kassa 30 June − kassa 31 December.
+    let flow = utfall[4] - (fordringar - prior.fordringar) + (skulder - prior.skulder);
+    assert_eq!(delar.kassa_och_bank_ore - prior.kassa, flow);
+    assert_eq!(kr(flow), -87_407);
+}
+
 #[test]
 fn hoglandet_insats_outcomes_match_the_accounts() {
     let (file, acc, _, _) = hoglandet();

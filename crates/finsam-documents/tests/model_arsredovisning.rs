@@ -227,8 +227,10 @@ fn the_key_figures_are_the_seeds() {
 }
 
 #[test]
-fn the_delarsrapport_shows_what_is_stored_for_the_period_and_invents_nothing() {
-    let v = delarsrapport::build(&hoglandet(), &meta("2024-09-19")).unwrap();
+fn without_a_delar_the_delarsrapport_shows_what_is_stored_and_invents_nothing() {
+    let mut file = hoglandet();
+    file.delar = None;
+    let v = delarsrapport::build(&file, &meta("2024-09-19")).unwrap();
     let d = &v["data"];
     assert_eq!(v["meta"]["title"], "Delårsrapport 2024");
     assert_eq!(d["period_end"], "2024-06-30");
@@ -241,6 +243,7 @@ fn the_delarsrapport_shows_what_is_stored_for_the_period_and_invents_nothing() {
     assert_eq!(d["resultatrakning"], serde_json::json!([]));
     assert_eq!(d["kassaflodesanalys"], serde_json::json!([]));
     assert_eq!(d["eget_kapital"], Value::Null);
+    assert_eq!(d["prior_period_end"], Value::Null);
     // The styrelse as at 30 June: Arijana Jazic was still Aneby's ersättare, Gudrun Andersson not yet.
     let aneby = d["styrelse"]
         .as_array()
@@ -267,6 +270,159 @@ fn the_delarsrapport_shows_what_is_stored_for_the_period_and_invents_nothing() {
         );
     }
     assert_eq!(d["insatser"][0]["budget"], fig("3 980 000"));
+}
+
+/// The fixture's delår (invented, fixtures/README.md): every column of the period and the year.
+#[test]
+fn the_delarsrapport_shows_the_delar_utfall_prognos_and_30_june_balances() {
+    let v = delarsrapport::build(&hoglandet(), &meta("2024-09-19")).unwrap();
+    let d = &v["data"];
+    assert_eq!(d["period_end"], "2024-06-30");
+    assert_eq!(d["prior_period_end"], "2023-06-30");
+    assert_eq!(d["prior_year_end"], "2023-12-31");
+    let cols = |r: &Value| -> [Value; 4] {
+        ["budget", "current", "prognos", "prior"].map(|k| r[k].clone())
+    };
+    let s = |v: &str| Value::String(fig(v));
+    let rr = &d["resultatrakning"];
+    assert_eq!(
+        cols(row(rr, "Verksamhetens intäkter")),
+        [
+            s("8 319 334"),
+            s("4 083 565"),
+            s("8 298 000"),
+            s("4 018 000")
+        ]
+    );
+    assert_eq!(
+        cols(row(rr, "Verksamhetens kostnader")),
+        [
+            s("-8 574 637"),
+            s("-4 102 318"),
+            s("-8 600 000"),
+            s("-3 882 957")
+        ]
+    );
+    // No line budgets a financial item: the budget has no figure there, the prognos has.
+    assert_eq!(
+        cols(row(rr, "Finansiella intäkter")),
+        [Value::Null, s("61 204"), s("130 000"), s("66 904")]
+    );
+    assert_eq!(
+        cols(row(rr, "Periodens resultat")),
+        [s("-255 303"), s("42 451"), s("-172 000"), s("201 946")]
+    );
+    assert_eq!(row(rr, "Verksamhetens intäkter")["note"], "2");
+
+    // The balansräkning at 30 June, against 31 December (2023's closing balances, not a half year).
+    let br = &d["balansrakning"];
+    let at = |label: &str| {
+        [
+            row(br, label)["current"].clone(),
+            row(br, label)["prior"].clone(),
+        ]
+    };
+    assert_eq!(at("Fordringar"), [s("95 118"), s("47 489")]);
+    assert_eq!(at("Kassa och bank"), [s("2 099 144"), s("2 186 551")]);
+    assert_eq!(at("Summa tillgångar"), [s("2 194 262"), s("2 234 040")]);
+    assert_eq!(at("Periodens resultat"), [s("42 451"), s("423 889")]);
+    assert_eq!(at("Övrigt eget kapital"), [s("1 639 471"), s("1 215 582")]);
+    assert_eq!(at("Summa eget kapital"), [s("1 681 922"), s("1 639 471")]);
+    assert_eq!(at("Kortfristiga skulder"), [s("512 340"), s("594 569")]);
+    assert_eq!(
+        at("Summa eget kapital, avsättningar och skulder"),
+        [s("2 194 262"), s("2 234 040")]
+    );
+
+    // The period's cash flow reconciles; there is no column for the year before.
+    let kf = &d["kassaflodesanalys"];
+    assert_eq!(row(kf, "Periodens resultat")["current"], s("42 451"));
+    assert_eq!(
+        row(kf, "Ökning (−)/minskning (+) av kortfristiga fordringar")["current"],
+        s("-47 629")
+    );
+    assert_eq!(
+        row(kf, "Ökning (+)/minskning (−) av kortfristiga skulder")["current"],
+        s("-82 229")
+    );
+    assert_eq!(row(kf, "Periodens kassaflöde")["current"], s("-87 407"));
+    assert_eq!(
+        row(kf, "Likvida medel vid periodens början")["current"],
+        s("2 186 551")
+    );
+    assert_eq!(
+        row(kf, "Likvida medel vid periodens slut")["current"],
+        s("2 099 144")
+    );
+    assert!(kf.as_array().unwrap().iter().all(|r| r["prior"].is_null()));
+
+    // Driftredovisning: the prognos against the budget, and the utfall to date.
+    let dr = &d["driftredovisning"];
+    let drift = |label: &str| -> [Value; 4] {
+        ["budget", "prognos", "avvikelse", "current"].map(|k| row(dr, label)[k].clone())
+    };
+    assert_eq!(
+        drift("Nettokostnad"),
+        [s("8 574 637"), s("8 600 000"), s("-25 363"), s("4 102 318")]
+    );
+    assert_eq!(
+        drift("Intäkt"),
+        [s("8 319 334"), s("8 428 000"), s("108 666"), s("4 144 769")]
+    );
+    assert_eq!(
+        drift("Resultat"),
+        [s("-255 303"), s("-172 000"), s("83 303"), s("42 451")]
+    );
+    assert_eq!(
+        drift("Utgående eget kapital"),
+        [Value::Null, s("1 467 471"), Value::Null, s("1 681 922")]
+    );
+
+    // The period's economy; the eget kapital and balanskrav as prognoses for the year end.
+    let e = &d["ekonomi"];
+    assert_eq!(e["kostnader"], s("4 102 318"));
+    assert_eq!(e["medlemsbidrag"], s("4 018 000"));
+    assert_eq!(e["administration"]["netto"], s("796 628"));
+    assert_eq!(e["administration"]["andel"], fig("19,4 %"));
+    assert_eq!(e["soliditet"], fig("77 %"));
+    let ek = &d["eget_kapital"];
+    assert_eq!(ek["utgaende"], s("1 467 471"));
+    assert_eq!(ek["medlemsbidrag"], s("8 036 000"));
+    assert_eq!(ek["tak"], s("1 555 400"));
+    assert_eq!(ek["andel_av_medlemsbidrag"], fig("18,3 %"));
+    assert_eq!(ek["over_tak"], false);
+    assert_eq!(d["balanskrav"]["arets_resultat"], s("-172 000"));
+    assert_eq!(d["balanskrav"]["balanskravsresultat"], s("-172 000"));
+    assert_eq!(d["socioekonomi"], Value::Null);
+
+    // Notes: the two periods for intäkter and kostnader, 30 June only for the balances.
+    let noter = d["noter"].as_array().unwrap();
+    let titles: Vec<&str> = noter.iter().map(|n| n["title"].as_str().unwrap()).collect();
+    assert_eq!(
+        titles,
+        [
+            "Redovisningsprinciper",
+            "Verksamhetens intäkter",
+            "Verksamhetens kostnader",
+            "Fordringar",
+            "Kortfristiga skulder"
+        ]
+    );
+    let tjansteperson = row(&noter[2]["rows"], "Tjänsteperson");
+    assert_eq!(tjansteperson["current"], s("688 341"));
+    assert_eq!(tjansteperson["prior"], s("592 342"));
+    let ford = row(&noter[3]["rows"], "Summa fordringar");
+    assert_eq!(
+        [ford["current"].clone(), ford["prior"].clone()],
+        [s("95 118"), Value::Null]
+    );
+
+    // The insatser's utfall to date comes from the delår's cost lines, with no avvikelse.
+    let se = &d["insatser"][0];
+    assert_eq!(se["name"], "SE-Höglandet");
+    assert_eq!(se["budget"], s("3 980 000"));
+    assert_eq!(se["utfall"], s("1 987 875"));
+    assert_eq!(se["avvikelse"], Value::Null);
 }
 
 #[test]
@@ -325,6 +481,7 @@ fn a_budget_per_line_fills_the_budget_columns() {
         row(&d["driftredovisning"], "Intäkt")["avvikelse"],
         fig("119 548")
     );
+    file.delar = None;
     let dr = delarsrapport::build(&file, &meta("2024-09-19")).unwrap();
     let rows = dr["data"]["driftredovisning"].as_array().unwrap();
     assert_eq!(rows.len(), 3, "only the rows with a budget");
@@ -398,9 +555,34 @@ fn the_delarsrapport_renders_for_both_years() {
     let v = delarsrapport::build(&hoglandet(), &meta("2024-09-19")).unwrap();
     let text = pdf_text(&render(Kind::Delarsrapport, &v, "model-dr"));
     assert!(text.contains("Delårsrapport 2024"));
+    for (want, what) in [
+        ("2 234 040", "the opening balances"),
+        ("Utfall t.o.m. 2024-06-30", "the utfall's heading"),
+        ("Prognos 2024", "the prognos's heading"),
+        ("Utfall t.o.m. 2023-06-30", "the same period's heading"),
+        ("4 083 565", "the utfall of intäkter"),
+        ("−4 102 318", "the utfall of kostnader"),
+        ("−8 600 000", "the prognos of kostnader"),
+        ("−172 000", "the prognos result"),
+        ("201 946", "the same period the year before"),
+        ("2 194 262", "summa tillgångar at 30 June"),
+        ("1 681 922", "eget kapital at 30 June"),
+        ("−87 407", "the period's kassaflöde"),
+        ("1 467 471", "the eget kapital prognos"),
+        ("Periodens kassaflöde", "the kassaflödesanalys"),
+    ] {
+        assert!(
+            text.contains(&normalise(want)),
+            "the PDF lacks {what}: {want:?}"
+        );
+    }
+    let mut without = hoglandet();
+    without.delar = None;
+    let v = delarsrapport::build(&without, &meta("2024-09-19")).unwrap();
+    let text = pdf_text(&render(Kind::Delarsrapport, &v, "model-dr-without-delar"));
     assert!(
-        text.contains(&normalise("2 234 040")),
-        "the opening balances"
+        text.contains(&normalise("2 234 040")) && !text.contains(&normalise("4 083 565")),
+        "without the delår: the opening balances and no period"
     );
     let v = delarsrapport::build(&empty_year(), &meta("2025-09-01")).unwrap();
     render(Kind::Delarsrapport, &v, "model-dr-empty");

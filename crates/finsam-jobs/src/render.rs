@@ -11,7 +11,7 @@ use anyhow::Context;
 use apalis::prelude::*;
 use apalis_sqlite::{SqlitePool, SqliteStorage};
 use chrono::{Duration, NaiveDate, Utc};
-use finsam_core::finance::checks::checks;
+use finsam_core::finance::checks::{checks, delar_checks};
 use finsam_db::Conn;
 use finsam_db::repo::documents::{self, Provenance};
 use finsam_db::repo::{meetings, tenants, yearfile};
@@ -66,8 +66,6 @@ pub fn version_date(v: &documents::Version) -> NaiveDate {
         .date_naive()
 }
 
-/// Builds a version's input JSON from the stored data, and the date the document carries. Before a final
-/// (non-draft) årsredovisning or delårsrapport, the year's checks must pass.
 /// What a render is given: the kind, the input JSON, the document's date and the assets (the logo).
 pub struct VersionInput {
     pub kind: Kind,
@@ -76,6 +74,8 @@ pub struct VersionInput {
     pub assets: Vec<(&'static str, Vec<u8>)>,
 }
 
+/// Builds a version's input JSON from the stored data, and the date the document carries. Before a final
+/// (non-draft) årsredovisning the year's checks must pass; before a final delårsrapport, the delår's.
 pub async fn version_input(
     db: &Conn,
     storage: &Storage,
@@ -137,8 +137,14 @@ pub async fn version_input(
                 .await
                 .context("reading the year")?;
             if !v.draft && kind != Kind::Verksamhetsplan {
+                // The delårsrapport is made mid-year: its checks are the delår's, not the year's.
+                let (all, whose) = if kind == Kind::Delarsrapport {
+                    (delar_checks(&file), "Delårets")
+                } else {
+                    (checks(&file), "Årets")
+                };
                 let mut failing: Vec<String> = Vec::new();
-                for c in checks(&file).into_iter().filter(|c| !c.ok) {
+                for c in all.into_iter().filter(|c| !c.ok) {
                     // Several checks can fail for one reason (no accounts at all): say it once.
                     if !failing.contains(&c.message) {
                         failing.push(c.message);
@@ -146,7 +152,7 @@ pub async fn version_input(
                 }
                 if !failing.is_empty() {
                     return Err(InputError::Refused(format!(
-                        "Årets kontroller stoppade dokumentet: {} Rätta uppgifterna, eller gör ett utkast.",
+                        "{whose} kontroller stoppade dokumentet: {} Rätta uppgifterna, eller gör ett utkast.",
                         failing.join(" ")
                     )));
                 }

@@ -275,6 +275,17 @@ fn build() -> Routes {
         axum::routing::put(api::accounts_edit::put),
     )
     .get(
+        "/api/v1/t/{slug}/years/{year}/delar",
+        Tenant(ReadAll),
+        api::accounts_edit::get_delar,
+    )
+    .add(
+        Method::PUT,
+        "/api/v1/t/{slug}/years/{year}/delar",
+        Tenant(Manage),
+        axum::routing::put(api::accounts_edit::put_delar),
+    )
+    .get(
         "/api/v1/t/{slug}/kansli",
         Tenant(ReadAll),
         api::organisation::get_staff,
@@ -491,6 +502,16 @@ fn build() -> Routes {
         "/t/{slug}/ar/{year}/rakenskaper",
         Tenant(Manage),
         pages::yeardata::accounts_save,
+    )
+    .get(
+        "/t/{slug}/ar/{year}/delar",
+        Tenant(Manage),
+        pages::yeardata::delar_form,
+    )
+    .post(
+        "/t/{slug}/ar/{year}/delar",
+        Tenant(Manage),
+        pages::yeardata::delar_save,
     )
     .get(
         "/t/{slug}/ar/{year}/budget",

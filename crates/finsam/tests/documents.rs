@@ -460,3 +460,69 @@ async fn the_kansli_uploads_a_logo_that_is_checked_kept_and_put_on_new_documents
     );
     assert_ne!(w["pdf_sha256"], v["pdf_sha256"]);
 }
+
+/// The delårsrapport from the delår (the accounts per 30 June): rendered final when the delår holds
+/// together, with the period's figures, and refused (draft only) when it does not.
+#[tokio::test]
+async fn a_delarsrapport_shows_the_delar_and_its_checks_are_the_delars() {
+    let app = spawn_app().await;
+    app.import_fixture("hoglandet", "hoglandet-2024.json").await;
+    let kansli = app.token("kansli@hoglandet.example").await;
+    let render = async |body: Value| {
+        let a = request(&app, &kansli, "hoglandet", body).await;
+        assert_eq!(a.status, StatusCode::ACCEPTED, "{}", a.body);
+        finished(
+            &app,
+            &kansli,
+            "hoglandet",
+            a.json()["version_id"].as_i64().unwrap(),
+        )
+        .await
+    };
+    let v = render(json!({"kind": "delarsrapport", "year": 2024})).await;
+    assert_eq!(v["status"], "ready", "{v}");
+    let pdf = app
+        .http
+        .get(app.url(&format!("/api/v1/t/hoglandet/versions/{}/pdf", v["id"])))
+        .bearer_auth(&kansli)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let text = pdftotext(&pdf);
+    for figure in ["4 083 565", "−172 000", "2 194 262", "1 681 922", "−87 407"] {
+        assert!(text.contains(figure), "{figure} in the text");
+    }
+
+    // A delår that does not balance (one krona more in the bank) stops the final report.
+    let mut file = app
+        .get("/api/v1/t/hoglandet/export?year=2024", Some(&kansli))
+        .await
+        .json();
+    file["delar"]["kassa_och_bank_ore"] = json!(209_914_500);
+    let a = app
+        .request(
+            Method::POST,
+            "/api/v1/t/hoglandet/import",
+            Some(&kansli),
+            Some(file),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    let v = render(json!({"kind": "delarsrapport", "year": 2024})).await;
+    assert_eq!(v["status"], "failed");
+    let error = v["error"].as_str().unwrap();
+    assert!(
+        error.starts_with("Delårets kontroller stoppade dokumentet"),
+        "{error}"
+    );
+    assert!(error.contains("Per 30 juni"), "{error}");
+    // The årsredovisning still answers to the year's checks, which hold.
+    let v = render(json!({"kind": "arsredovisning", "year": 2024})).await;
+    assert_eq!(v["status"], "ready", "{v}");
+    let v = render(json!({"kind": "delarsrapport", "year": 2024, "draft": true, "reason": "Till beredningsgruppen"})).await;
+    assert_eq!(v["status"], "ready", "{v}");
+    app.stop().await;
+}

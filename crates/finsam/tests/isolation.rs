@@ -87,13 +87,15 @@ async fn fixture(app: &TestApp) -> Fixture {
             coach_reports::save(&db, tenant_id, None, &r).await.unwrap()
         }
     };
-    // Both förbund have a 2024 budget, so a 404 for it can only mean the other förbund's.
+    // Both förbund have a 2024 budget, accounts and delår, so a 404 for them can only mean the other
+    // förbund's.
     for t in [own_t.id, foreign_t.id] {
         let budget: finsam_core::yearfile::YearFile = serde_json::from_value(serde_json::json!({
             "format": "finsam-year/1", "year": 2024,
             "budget": {"balanserat_resultat_budget_prev_ore": 0, "balanserat_resultat_prognos_prev_ore": 0,
                        "lines": [{"key": "kansli", "label": "Kansli", "section": "administration", "budget_ore": 100, "plan1_ore": 100, "plan2_ore": 100}]},
-            "accounts": {"resultat": [], "fordringar": [], "kassa_och_bank_ore": 100, "kortfristiga_skulder": [], "eget_kapital_ingaende_ore": 100}
+            "accounts": {"resultat": [], "fordringar": [], "kassa_och_bank_ore": 100, "kortfristiga_skulder": [], "eget_kapital_ingaende_ore": 100},
+            "delar": {"resultat": [], "fordringar": [], "kassa_och_bank_ore": 100, "kortfristiga_skulder": [], "eget_kapital_ingaende_ore": 100}
         }))
         .unwrap();
         finsam_db::repo::yearfile::import(&app.db, t, &budget)

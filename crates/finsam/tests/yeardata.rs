@@ -195,3 +195,175 @@ async fn settings_change_the_figures_and_bad_ones_are_named() {
     let _ = &mut b;
     app.stop().await;
 }
+
+/// The delår (the accounts per 30 June): kept through the API and the form like the year's accounts,
+/// with the prognos per line, and carried by the year file.
+#[tokio::test]
+async fn the_delar_is_kept_like_the_accounts_with_a_prognos_and_exported() {
+    let app = spawn_app().await;
+    app.import_fixture("hoglandet", "hoglandet-2024.json").await;
+    let kansli = app.token("kansli@hoglandet.example").await;
+    const DELAR: &str = "/api/v1/t/hoglandet/years/2024/delar";
+    let accounts_before = app
+        .get("/api/v1/t/hoglandet/years/2024/accounts", Some(&kansli))
+        .await
+        .json();
+
+    // The fixture's delår came in with the file.
+    let imported = app.get(DELAR, Some(&kansli)).await;
+    assert_eq!(imported.status, StatusCode::OK, "{}", imported.body);
+    assert_eq!(imported.json()["kassa_och_bank_ore"], 209_914_400);
+
+    let body = json!({
+        "resultat": [
+            {"label": "Driftbidrag från Försäkringskassan", "section": "intakt", "member": "forsakringskassan",
+             "budget": "4 018 000", "utfall": "2 009 000", "prior": "2 009 000", "prognos": "4 018 000"},
+            {"label": "SE-Projekt", "section": "kostnad", "class": "individinriktad", "insats": "se-hoglandet",
+             "budget": "3 980 000", "utfall": "1 987 875,50", "prior": "1 880 350,50", "prognos": "3 975 750"}
+        ],
+        "fordringar": [{"label": "Skattekonto", "amount": "12 480", "prior": "2 755"}],
+        "kortfristiga_skulder": [{"label": "Leverantörsskulder", "amount": "301 220", "prior": "361 462,60"}],
+        "kassa_och_bank": "2 099 144", "kassa_och_bank_prior": "2 186 550,60",
+        "eget_kapital_ingaende": "1 639 471", "eget_kapital_ingaende_prior": "1 215 582,20"
+    });
+    let a = app
+        .request(Method::PUT, DELAR, Some(&kansli), Some(body.clone()))
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    let saved = a.json();
+    let se = &saved["resultat"][1];
+    assert_eq!(se["key"], "se-projekt");
+    assert_eq!(se["utfall_ore"], 198_787_550);
+    assert_eq!(se["prior_ore"], 188_035_050);
+    assert_eq!(se["budget_ore"], 398_000_000);
+    assert_eq!(se["prognos_ore"], 397_575_000);
+    assert_eq!(saved["kassa_och_bank_prior_ore"], 218_655_060);
+    assert_eq!(
+        app.get(DELAR, Some(&kansli)).await.json(),
+        saved,
+        "GET answers what PUT stored"
+    );
+
+    // The year file carries it; the year's accounts are untouched.
+    let export = app
+        .get("/api/v1/t/hoglandet/export?year=2024", Some(&kansli))
+        .await
+        .json();
+    assert_eq!(export["delar"], saved);
+    assert_eq!(export["accounts"], accounts_before);
+
+    // A bad amount answers 422 naming the field; nothing changes.
+    let mut bad = body.clone();
+    bad["resultat"][1]["prognos"] = json!("fyra miljoner");
+    bad["kassa_och_bank"] = json!("12,345");
+    let a = app
+        .request(Method::PUT, DELAR, Some(&kansli), Some(bad))
+        .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", a.body);
+    let paths: Vec<String> = a.json()["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(paths, ["resultat[1].prognos", "kassa_och_bank"]);
+    assert_eq!(app.get(DELAR, Some(&kansli)).await.json(), saved);
+
+    // A prognos belongs to the delår, not to the year's accounts.
+    let a = app
+        .request(
+            Method::PUT,
+            "/api/v1/t/hoglandet/years/2024/accounts",
+            Some(&kansli),
+            Some(body.clone()),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", a.body);
+    assert!(a.body.contains("resultat[0].prognos"), "{}", a.body);
+
+    // The styrelse reads it but does not write; a coach does not see it; a year without one is 404.
+    let styrelse = app.token("styrelse@hoglandet.example").await;
+    assert_eq!(app.get(DELAR, Some(&styrelse)).await.json(), saved);
+    assert_eq!(
+        app.request(Method::PUT, DELAR, Some(&styrelse), Some(body))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let coach = app.token("coach@hoglandet.example").await;
+    assert_eq!(
+        app.get(DELAR, Some(&coach)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.get("/api/v1/t/hoglandet/years/2023/delar", Some(&kansli))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    // The form shows the prognos per line and saves what it shows.
+    let (mut b, _) = app
+        .browser_login("kansli@hoglandet.example", PASSWORD)
+        .await;
+    let page = app
+        .browse(&mut b, Method::GET, "/t/hoglandet/ar/2024/delar", None)
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    for label in [
+        "Delårets räkenskaper 2024",
+        "Utfall jan–jun 2024",
+        "Prognos helår 2024",
+        "Samma period i fjol",
+        "Kassa och bank 2024-06-30",
+        "Kassa och bank 2023-12-31",
+    ] {
+        assert!(page.body.contains(label), "the form lacks {label:?}");
+    }
+    let fields = finsam_testkit::form_fields(&page.body, "/t/hoglandet/ar/2024/delar");
+    assert!(
+        fields
+            .iter()
+            .any(|(k, v)| k == "prognos_1" && v == "3 975 750"),
+        "{fields:?}"
+    );
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let a = app
+        .browse(
+            &mut b,
+            Method::POST,
+            "/t/hoglandet/ar/2024/delar",
+            Some(&pairs),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    assert_eq!(
+        app.get(DELAR, Some(&kansli)).await.json(),
+        saved,
+        "öre survive the round trip through the form"
+    );
+    // A bad amount in the form is named at its field.
+    let bad: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|&(k, v)| if k == "prognos_0" { (k, "x") } else { (k, v) })
+        .collect();
+    let a = app
+        .browse(
+            &mut b,
+            Method::POST,
+            "/t/hoglandet/ar/2024/delar",
+            Some(&bad),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(a.body.contains("id=\"prognos_0-error\""), "{}", a.body);
+    // The year page links to it for the kansli.
+    let year = app
+        .browse(&mut b, Method::GET, "/t/hoglandet/ar/2024", None)
+        .await;
+    assert!(year.body.contains("href=\"/t/hoglandet/ar/2024/delar\""));
+    app.stop().await;
+}

@@ -3,7 +3,7 @@
 //! a year that does not hold together gets every failing check.
 
 use super::key_figures::{FundingSplit, SplitAccuracy, eget_kapital_cap, medlemsbidrag};
-use super::{cash_flow, format_ore_exact, statements, tenths};
+use super::{cash_flow, format_ore_exact, opening_balance, statements, tenths};
 use crate::money::{Ore, format_percent_tenths};
 use crate::yearfile::{Accounts, ReportPeriod, ReportStatus, Section, YearFile};
 use serde::Serialize;
@@ -60,6 +60,18 @@ pub const CODES: [&str; 8] = [
 /// What the accounts checks say when the file has no accounts.
 pub const ACCOUNTS_MISSING: &str = "Räkenskaperna för året saknas.";
 
+/// What the delår checks say when the file has no delår.
+pub const DELAR_MISSING: &str = "Delårets räkenskaper (per 30 juni) saknas.";
+
+/// The codes of [`delar_checks`], in its order.
+pub const DELAR_CODES: [&str; 5] = [
+    BALANCE,
+    KASSAFLODE,
+    PRIOR_BALANCE,
+    COSTS_CLASSIFIED,
+    COACH_REPORTS_APPROVED,
+];
+
 /// All checks of the year, one per code, in [`CODES`] order.
 pub fn checks(file: &YearFile) -> Vec<Check> {
     let mut out = match &file.accounts {
@@ -70,14 +82,57 @@ pub fn checks(file: &YearFile) -> Vec<Check> {
         Some(acc) => vec![
             balance(acc),
             ek_roll(acc),
-            kassaflode(acc),
+            kassaflode(acc, ReportPeriod::Helar),
             prior_balance(acc),
             costs_classified(acc),
             contributions_split(file, acc),
             ek_under_cap(file, acc),
         ],
     };
-    out.push(coach_reports_approved(file));
+    out.push(coach_reports_approved(file, ReportPeriod::Helar));
+    out
+}
+
+/// The checks of the delår (`YearFile::delar`), one per code in [`DELAR_CODES`] order: the balance
+/// at 30 June, the period's kassaflöde, the balance at the end of the year before (the delårsrapport's
+/// comparison), every cost classified, and every delår coach report approved. The year's accounts, and
+/// with them the medlemsbidrag split and the eget kapital cap, which are about a whole year, are not
+/// looked at: when the delårsrapport is made they do not exist yet.
+pub fn delar_checks(file: &YearFile) -> Vec<Check> {
+    let mut out = match &file.delar {
+        None => DELAR_CODES[..4]
+            .iter()
+            .map(|&code| Check::new(code, false, DELAR_MISSING))
+            .collect(),
+        Some(d) => {
+            let b = statements(d).balans;
+            let opening = match opening_balance(d) {
+                Some(o) => balance_message(
+                    PRIOR_BALANCE,
+                    "Vid föregående årsskifte: tillgångarna",
+                    o.summa_tillgangar,
+                    o.summa_eget_kapital_och_skulder,
+                ),
+                None => Check::new(
+                    PRIOR_BALANCE,
+                    false,
+                    "Kassa och bank eller eget kapital vid föregående års början saknas, så ställningen vid föregående årsskifte kan inte jämföras.",
+                ),
+            };
+            vec![
+                balance_message(
+                    BALANCE,
+                    "Per 30 juni: tillgångarna",
+                    b.summa_tillgangar,
+                    b.summa_eget_kapital_och_skulder,
+                ),
+                kassaflode(d, ReportPeriod::Delar),
+                opening,
+                costs_classified(d),
+            ]
+        }
+    };
+    out.push(coach_reports_approved(file, ReportPeriod::Delar));
     out
 }
 
@@ -171,17 +226,26 @@ fn ek_roll(acc: &Accounts) -> Check {
     }
 }
 
-fn kassaflode(acc: &Accounts) -> Check {
+/// The kassaflöde of the year (helår) or of the period (delår).
+fn kassaflode(acc: &Accounts, period: ReportPeriod) -> Check {
     let Some(c) = cash_flow(acc) else {
-        return Check::new(
-            KASSAFLODE,
-            false,
-            "Likvida medel vid årets början (kassa och bank föregående år) saknas, så kassaflödet kan inte stämmas av.",
-        );
+        let message = match period {
+            ReportPeriod::Helar => {
+                "Likvida medel vid årets början (kassa och bank föregående år) saknas, så kassaflödet kan inte stämmas av."
+            }
+            ReportPeriod::Delar => {
+                "Likvida medel vid periodens början (kassa och bank vid föregående årsskifte) saknas, så delårets kassaflöde kan inte stämmas av."
+            }
+        };
+        return Check::new(KASSAFLODE, false, message);
     };
     let change = c.likvida_medel_vid_arets_slut - c.likvida_medel_vid_arets_borjan;
+    let flow = match period {
+        ReportPeriod::Helar => "årets kassaflöde",
+        ReportPeriod::Delar => "periodens kassaflöde",
+    };
     let figures = format!(
-        "årets kassaflöde ({}) och förändringen av likvida medel ({} − {} = {})",
+        "{flow} ({}) och förändringen av likvida medel ({} − {} = {})",
         print_kr(c.arets_kassaflode),
         print_kr(c.likvida_medel_vid_arets_slut),
         print_kr(c.likvida_medel_vid_arets_borjan),
@@ -367,21 +431,26 @@ fn status_label(s: ReportStatus) -> &'static str {
     }
 }
 
-fn coach_reports_approved(file: &YearFile) -> Check {
+/// Every coach report of the year and `period` is approved.
+fn coach_reports_approved(file: &YearFile, period: ReportPeriod) -> Check {
     let year = file.year;
-    let helar: Vec<_> = file
+    let kind = match period {
+        ReportPeriod::Helar => "helårsrapporter",
+        ReportPeriod::Delar => "delårsrapporter",
+    };
+    let reports: Vec<_> = file
         .coach_reports
         .iter()
-        .filter(|r| r.year == year && r.period == ReportPeriod::Helar)
+        .filter(|r| r.year == year && r.period == period)
         .collect();
-    if helar.is_empty() {
+    if reports.is_empty() {
         return Check::new(
             COACH_REPORTS_APPROVED,
             true,
-            format!("Det finns inga helårsrapporter för {year}."),
+            format!("Det finns inga {kind} för {year}."),
         );
     }
-    let pending: Vec<String> = helar
+    let pending: Vec<String> = reports
         .iter()
         .filter(|r| r.status != ReportStatus::Approved)
         .map(|r| {
@@ -406,17 +475,16 @@ fn coach_reports_approved(file: &YearFile) -> Check {
         Check::new(
             COACH_REPORTS_APPROVED,
             true,
-            format!(
-                "Alla helårsrapporter för {year} ({} st) är godkända.",
-                helar.len()
-            ),
+            format!("Alla {kind} för {year} ({} st) är godkända.", reports.len()),
         )
     } else {
         Check::new(
             COACH_REPORTS_APPROVED,
             false,
             format!(
-                "Helårsrapporter för {year} som inte är godkända: {}.",
+                "{}{} för {year} som inte är godkända: {}.",
+                kind[..1].to_uppercase(),
+                &kind[1..],
                 pending.join("; ")
             ),
         )
@@ -573,6 +641,55 @@ mod tests {
         );
         // The cash flow follows the result and the balance items, not the kassa: it fails too.
         assert!(!by_code(&c, KASSAFLODE).ok);
+    }
+
+    #[test]
+    fn the_delar_is_checked_on_its_own_figures_and_reports() {
+        let mut f = hoglandet_2024();
+        let c = delar_checks(&f);
+        assert_eq!(c.iter().map(|c| c.code).collect::<Vec<_>>(), DELAR_CODES);
+        assert!(c[..4].iter().all(|c| !c.ok && c.message == DELAR_MISSING));
+        assert!(
+            c[4].ok,
+            "the one delår report is approved: {}",
+            c[4].message
+        );
+
+        // Balances that hold, and no year's accounts: the delår's checks do not need them.
+        f.delar = f.accounts.take();
+        let c = delar_checks(&f);
+        assert!(c.iter().all(|c| c.ok), "{c:?}");
+        assert!(c[0].message.starts_with("Per 30 juni: tillgångarna"));
+        assert!(
+            c[1].message.contains("periodens kassaflöde"),
+            "{}",
+            c[1].message
+        );
+        assert!(c[2].message.starts_with("Vid föregående årsskifte"));
+
+        let d = f.delar.as_mut().unwrap();
+        d.kassa_och_bank_ore += 40;
+        d.eget_kapital_ingaende_prior_ore = None;
+        f.coach_reports[7].status = ReportStatus::Submitted;
+        let c = delar_checks(&f);
+        let failing: Vec<&str> = c.iter().filter(|c| !c.ok).map(|c| c.code).collect();
+        assert_eq!(
+            failing,
+            [BALANCE, KASSAFLODE, PRIOR_BALANCE, COACH_REPORTS_APPROVED]
+        );
+        assert!(
+            c[0].message.contains("skillnaden är 0,40 kr"),
+            "{}",
+            c[0].message
+        );
+        assert!(
+            c[4].message
+                .starts_with("Delårsrapporter för 2024 som inte är godkända"),
+            "{}",
+            c[4].message
+        );
+        // The year's checks look at the helår reports only.
+        assert!(by_code(&checks(&f), COACH_REPORTS_APPROVED).ok);
     }
 
     #[test]

@@ -48,6 +48,7 @@ fn line(
         budget_ore: None,
         utfall_ore,
         prior_ore: Some(prior_ore),
+        prognos_ore: None,
     }
 }
 
@@ -561,6 +562,7 @@ pub(crate) fn hoglandet_2024() -> YearFile {
         survey_definitions: vec![],
         survey_results: vec![],
         accounts: Some(hoglandet_2024_accounts()),
+        delar: None,
         budget: None,
         settings: Settings::default(),
         texts: BTreeMap::new(),
@@ -769,6 +771,7 @@ pub(crate) fn sodra_vatterbygden_budget_2024() -> YearFile {
         survey_definitions: vec![],
         survey_results: vec![],
         accounts: None,
+        delar: None,
         budget: Some(Budget {
             balanserat_resultat_budget_prev_ore: kr(1_999_710, 0),
             balanserat_resultat_prognos_prev_ore: kr(2_337_024, 0),

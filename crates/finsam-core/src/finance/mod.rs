@@ -4,7 +4,8 @@
 //! throughout and is rounded to kronor only for print; percentages are integers of tenths of a per
 //! cent (185 for 18,5 %), computed with integer arithmetic and rounded half away from zero.
 //!
-//! - [`statements`](mod@statements): resultaträkning and balansräkning, this year and the year before.
+//! - [`statements`](mod@statements): resultaträkning and balansräkning, this year and the year before;
+//!   [`opening_balance`], the balansräkning at the start of the period (the delår's comparison).
 //! - [`cash_flow`](mod@cash_flow): the kassaflödesanalys from the two balance sheets.
 //! - [`key_figures`]: soliditet, balanskravsresultat, medlemsbidrag, the eget kapital cap,
 //!   the administration share and the shares per cost class; [`KeyFigures`] for the API.
@@ -12,7 +13,8 @@
 //! - [`budget`]: the five budget columns with their roll-forward; [`BudgetFigures`] for the API.
 //! - [`split`]: splitting the kommun quarter between kommuner by population, in whole hundreds.
 //! - [`overview`]: the five-year overview.
-//! - [`checks`](mod@checks): whether a year holds together, as a list of [`Check`]s.
+//! - [`checks`](mod@checks): whether a year holds together, as a list of [`Check`]s; [`delar_checks`],
+//!   whether its delår (the accounts per 30 June) does.
 
 pub mod budget;
 pub mod cash_flow;
@@ -28,7 +30,7 @@ pub(crate) mod fixtures;
 
 pub use budget::{BudgetColumn, BudgetColumnKind, BudgetFigures, budget_columns};
 pub use cash_flow::{CashFlow, cash_flow};
-pub use checks::{Check, checks};
+pub use checks::{Check, checks, delar_checks};
 pub use key_figures::{
     AdministrationShare, ClassShare, FundingSplit, KeyFigures, SplitAccuracy, administration_share,
     balanskravsresultat, class_shares, eget_kapital_cap, medlemsbidrag, soliditet_tenths,
@@ -38,7 +40,7 @@ pub use socio::{SocioekonomiskEffekt, socioekonomisk_effekt};
 pub use split::{
     SPLIT_UNIT_ORE, SplitError, split_between_kommuner, split_by_population, split_in_units,
 };
-pub use statements::{BalanceSheet, ResultStatement, Statements, statements};
+pub use statements::{BalanceSheet, ResultStatement, Statements, opening_balance, statements};
 
 use crate::money::Ore;
 

@@ -156,6 +156,24 @@ pub fn statements(accounts: &Accounts) -> Statements {
     }
 }
 
+/// The balansräkning at the start of the accounts' period, 31 December the year before: the items'
+/// `prior_ore`, the prior kassa och bank, and the eget kapital at 1 January split into the year
+/// before's opening eget kapital (`eget_kapital_ingaende_prior_ore`) and that year's result (the
+/// difference). For a full year this is [`Statements::prior_balans`] when the file holds together; for
+/// the delår, whose result lines' `prior_ore` are the same half year before, it is the comparison the
+/// balansräkning needs. `None` without the prior kassa och bank or the prior opening eget kapital.
+pub fn opening_balance(accounts: &Accounts) -> Option<BalanceSheet> {
+    let kassa = accounts.kassa_och_bank_prior_ore?;
+    let ek_prior = accounts.eget_kapital_ingaende_prior_ore?;
+    Some(BalanceSheet::new(
+        prior_fordringar(accounts),
+        Ore(kassa),
+        Ore(ek_prior),
+        Ore(accounts.eget_kapital_ingaende_ore - ek_prior),
+        prior_skulder(accounts),
+    ))
+}
+
 /// The prior year's fordringar (items without a prior amount count as 0).
 pub(crate) fn prior_fordringar(accounts: &Accounts) -> Ore {
     Ore(accounts
@@ -233,6 +251,30 @@ mod tests {
         assert_eq!(p.kortfristiga_skulder.round_kronor(), 594_569);
         assert_eq!(p.summa_eget_kapital_och_skulder.round_kronor(), 2_234_040);
         assert_eq!(p.difference(), Ore(0));
+    }
+
+    #[test]
+    fn the_opening_balance_is_the_prior_years_closing_one() {
+        let a = hoglandet_2024_accounts();
+        let opening = opening_balance(&a).expect("prior balances are present");
+        assert_eq!(Some(opening), statements(&a).prior_balans);
+        assert_eq!(opening.arets_resultat.round_kronor(), 423_889);
+        assert_eq!(
+            opening.eget_kapital_utgaende,
+            Ore(a.eget_kapital_ingaende_ore)
+        );
+
+        // It does not need the prior result lines, which for a delår are a half year.
+        let mut half = a.clone();
+        for l in &mut half.resultat {
+            l.prior_ore = l.prior_ore.map(|o| o / 2);
+        }
+        assert_eq!(opening_balance(&half), Some(opening));
+        assert_ne!(statements(&half).prior_balans, Some(opening));
+
+        let mut a = hoglandet_2024_accounts();
+        a.eget_kapital_ingaende_prior_ore = None;
+        assert_eq!(opening_balance(&a), None);
     }
 
     #[test]

@@ -43,11 +43,14 @@ pub struct ImportSummary {
     pub survey_results: usize,
     pub meetings: usize,
     pub accounts: bool,
+    pub delar: bool,
     pub budget: bool,
     pub texts: usize,
 }
 
 const KIND_ACCOUNTS: &str = "accounts";
+/// The accounts per 30 June (`YearFile::delar`).
+const KIND_DELAR: &str = "delar";
 const KIND_BUDGET: &str = "budget";
 const KIND_SETTINGS: &str = "settings";
 const KIND_TEXTS: &str = "texts";
@@ -136,6 +139,10 @@ pub async fn import<C: ConnectionTrait>(
     if let Some(a) = &file.accounts {
         put_year_data(db, tenant_id, file.year, KIND_ACCOUNTS, to_json(a)).await?;
         summary.accounts = true;
+    }
+    if let Some(d) = &file.delar {
+        put_year_data(db, tenant_id, file.year, KIND_DELAR, to_json(d)).await?;
+        summary.delar = true;
     }
     if let Some(b) = &file.budget {
         put_year_data(db, tenant_id, file.year, KIND_BUDGET, to_json(b)).await?;
@@ -318,6 +325,7 @@ pub async fn export<C: ConnectionTrait>(db: &C, tenant_id: i64, year: i32) -> Re
         survey_definitions,
         survey_results,
         accounts: get_year_data(db, tenant_id, year, KIND_ACCOUNTS).await?,
+        delar: get_year_data(db, tenant_id, year, KIND_DELAR).await?,
         budget: get_year_data(db, tenant_id, year, KIND_BUDGET).await?,
         settings: get_year_data(db, tenant_id, year, KIND_SETTINGS)
             .await?
@@ -424,4 +432,22 @@ pub async fn set_accounts<C: ConnectionTrait>(
     accounts: &yearfile::Accounts,
 ) -> Result<()> {
     put_year_data(db, tenant_id, year, KIND_ACCOUNTS, to_json(accounts)).await
+}
+
+/// The year's accounts per 30 June (the delår), if any.
+pub async fn delar<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    year: i32,
+) -> Result<Option<yearfile::Accounts>> {
+    get_year_data(db, tenant_id, year, KIND_DELAR).await
+}
+
+pub async fn set_delar<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    year: i32,
+    delar: &yearfile::Accounts,
+) -> Result<()> {
+    put_year_data(db, tenant_id, year, KIND_DELAR, to_json(delar)).await
 }

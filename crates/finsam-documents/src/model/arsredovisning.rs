@@ -47,9 +47,10 @@ pub fn build(file: &YearFile, meta: &Meta) -> Result<Value, ModelError> {
         .and_then(|s| s.prior_balans)
         .and_then(|_| NaiveDate::from_ymd_opt(year - 1, 12, 31));
 
-    let (noter, refs) = fin
-        .as_ref()
-        .map_or_else(|| (Vec::new(), NoteRefs::default()), |(a, s)| notes(a, s));
+    let (noter, refs) = fin.as_ref().map_or_else(
+        || (Vec::new(), NoteRefs::default()),
+        |(a, s)| notes(a, s, REDOVISNINGSPRINCIPER, None),
+    );
     let resultatrakning = fin.as_ref().map_or_else(Vec::new, |(a, s)| {
         result_rows(
             &ResultColumns {
@@ -72,7 +73,7 @@ pub fn build(file: &YearFile, meta: &Meta) -> Result<Value, ModelError> {
     });
     let kassaflodesanalys = acc
         .and_then(cash_flow)
-        .map_or_else(Vec::new, |c| cash_flow_rows(&c));
+        .map_or_else(Vec::new, |c| cash_flow_rows(&c, Span::Year));
     let driftredovisning = fin
         .as_ref()
         .map_or_else(Vec::new, |(a, s)| operating_rows(a, Some(s)));
@@ -271,8 +272,9 @@ pub(super) struct NoteRefs {
     skulder: Option<String>,
 }
 
-/// The budget column of the resultaträkning: the result lines' `budget_ore` summed by the domain's own
-/// statement (lines without a budget count as 0), with the sections that have any budget at all.
+/// A planned column of the resultaträkning, the budget or the delår's prognos: the result lines'
+/// `budget_ore` (or `prognos_ore`) summed by the domain's own statement (lines without one count as 0),
+/// with the sections that have any at all.
 pub(super) struct BudgetColumn {
     r: ResultStatement,
     sections: Vec<Section>,
@@ -290,6 +292,38 @@ impl BudgetColumn {
 
 /// `None` when no result line has a budget.
 pub(super) fn budget_column(acc: &Accounts) -> Option<BudgetColumn> {
+    planned_column(acc, |l| l.budget_ore)
+}
+
+/// The full-year prognos of the delår; `None` when no result line has one.
+pub(super) fn prognos_column(acc: &Accounts) -> Option<BudgetColumn> {
+    planned_column(acc, |l| l.prognos_ore)
+}
+
+/// The same accounts with `amount` of each line (0 when it has none) as its utfall and no prior year:
+/// the domain's functions then compute on the budget or the prognos.
+pub(super) fn planned_accounts(
+    acc: &Accounts,
+    amount: impl Fn(&ResultLine) -> Option<i64>,
+) -> Accounts {
+    Accounts {
+        resultat: acc
+            .resultat
+            .iter()
+            .map(|l| ResultLine {
+                utfall_ore: amount(l).unwrap_or(0),
+                prior_ore: None,
+                ..l.clone()
+            })
+            .collect(),
+        ..acc.clone()
+    }
+}
+
+fn planned_column(
+    acc: &Accounts,
+    amount: impl Fn(&ResultLine) -> Option<i64> + Copy,
+) -> Option<BudgetColumn> {
     let sections: Vec<Section> = [
         Section::Intakt,
         Section::Kostnad,
@@ -300,27 +334,14 @@ pub(super) fn budget_column(acc: &Accounts) -> Option<BudgetColumn> {
     .filter(|s| {
         acc.resultat
             .iter()
-            .any(|l| l.section == *s && l.budget_ore.is_some())
+            .any(|l| l.section == *s && amount(l).is_some())
     })
     .collect();
     if sections.is_empty() {
         return None;
     }
-    // The same lines with the budget as their amount: the domain's statement then sums the budget.
-    let budgeted = Accounts {
-        resultat: acc
-            .resultat
-            .iter()
-            .map(|l| ResultLine {
-                utfall_ore: l.budget_ore.unwrap_or(0),
-                prior_ore: None,
-                ..l.clone()
-            })
-            .collect(),
-        ..acc.clone()
-    };
     Some(BudgetColumn {
-        r: statements(&budgeted).resultat,
+        r: statements(&planned_accounts(acc, amount)).resultat,
         sections,
     })
 }
@@ -328,7 +349,7 @@ pub(super) fn budget_column(acc: &Accounts) -> Option<BudgetColumn> {
 pub(super) struct ResultColumns {
     pub(super) budget: Option<BudgetColumn>,
     pub(super) current: Option<ResultStatement>,
-    pub(super) prognos: Option<ResultStatement>,
+    pub(super) prognos: Option<BudgetColumn>,
     pub(super) prior: Option<ResultStatement>,
 }
 
@@ -341,14 +362,16 @@ pub(super) fn result_rows(c: &ResultColumns, refs: &NoteRefs, result_label: &str
                level: &'static str,
                section: Option<Section>,
                f: &dyn Fn(&ResultStatement) -> Ore| {
-        let budget = c.budget.as_ref().and_then(|b| match section {
-            Some(s) => b.of(s, f),
-            None => Some(f(&b.r)),
-        });
+        let planned = |col: &Option<BudgetColumn>| {
+            col.as_ref().and_then(|b| match section {
+                Some(s) => b.of(s, f),
+                None => Some(f(&b.r)),
+            })
+        };
         Row::new(label, level)
-            .budget(budget)
+            .budget(planned(&c.budget))
             .current(c.current.as_ref().map(f))
-            .prognos(c.prognos.as_ref().map(f))
+            .prognos(planned(&c.prognos))
             .prior(c.prior.as_ref().map(f))
     };
     values(vec![
@@ -429,13 +452,39 @@ pub(super) fn balance_rows(
     ])
 }
 
-/// The kassaflödesanalys of the year. The year before would need the balances of two years back,
-/// which the year file does not hold, so its column stays empty.
-fn cash_flow_rows(c: &CashFlow) -> Vec<Value> {
+/// Whether a statement covers the year (årsredovisning) or the period (delårsrapport): "Årets
+/// resultat" or "Periodens resultat".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Span {
+    Year,
+    Period,
+}
+
+impl Span {
+    fn word(self) -> &'static str {
+        match self {
+            Span::Year => "årets",
+            Span::Period => "periodens",
+        }
+    }
+
+    fn capitalised(self) -> &'static str {
+        match self {
+            Span::Year => "Årets",
+            Span::Period => "Periodens",
+        }
+    }
+}
+
+/// The kassaflödesanalys of the year or period. The year before would need the balances of two years
+/// back (the delår: at 30 June the year before), which the year file does not hold, so its column stays
+/// empty.
+pub(super) fn cash_flow_rows(c: &CashFlow, span: Span) -> Vec<Value> {
     let row = |label: &str, level: &'static str, o: Ore| Row::new(label, level).current(Some(o));
+    let (cap, word) = (span.capitalised(), span.word());
     values(vec![
         Row::new("Den löpande verksamheten", "subheading"),
-        row("Årets resultat", "line", c.arets_resultat),
+        row(&format!("{cap} resultat"), "line", c.arets_resultat),
         row(
             "Ökning (−)/minskning (+) av kortfristiga fordringar",
             "line",
@@ -461,14 +510,14 @@ fn cash_flow_rows(c: &CashFlow) -> Vec<Value> {
             "sum",
             c.finansieringsverksamhet,
         ),
-        row("Årets kassaflöde", "total", c.arets_kassaflode),
+        row(&format!("{cap} kassaflöde"), "total", c.arets_kassaflode),
         row(
-            "Likvida medel vid årets början",
+            &format!("Likvida medel vid {word} början"),
             "line",
             c.likvida_medel_vid_arets_borjan,
         ),
         row(
-            "Likvida medel vid årets slut",
+            &format!("Likvida medel vid {word} slut"),
             "line",
             c.likvida_medel_vid_arets_slut,
         ),
@@ -480,19 +529,10 @@ fn cash_flow_rows(c: &CashFlow) -> Vec<Value> {
 /// Without `s` (no outcome for the period) only the budget is shown, and rows without figures are left
 /// out; `[]` when nothing is left.
 pub(super) fn operating_rows(acc: &Accounts, s: Option<&finance::Statements>) -> Vec<Value> {
-    let budget = budget_column(acc);
-    let b_cost = budget.as_ref().and_then(|b| {
-        (b.has(Section::Kostnad) || b.has(Section::FinansiellKostnad))
-            .then(|| b.r.kostnader_totalt())
-    });
-    let b_income = budget.as_ref().and_then(|b| {
-        (b.has(Section::Intakt) || b.has(Section::FinansiellIntakt)).then(|| b.r.intakter_totalt())
-    });
-    let b_result = budget.as_ref().map(|b| b.r.arets_resultat);
+    let (b_cost, b_income, b_result) = planned_totals(budget_column(acc).as_ref());
     let r = s.map(|s| &s.resultat);
     let p = s.and_then(|s| s.prior_resultat.as_ref());
     let pb = s.and_then(|s| s.prior_balans.as_ref());
-    let diff = |a: Option<Ore>, b: Option<Ore>| a.zip(b).map(|(a, b)| a - b);
     let cost = r.map(ResultStatement::kostnader_totalt);
     let income = r.map(ResultStatement::intakter_totalt);
     let result = r.map(|r| r.arets_resultat);
@@ -530,8 +570,60 @@ pub(super) fn operating_rows(acc: &Accounts, s: Option<&finance::Statements>) ->
     values(rows)
 }
 
-/// The year's investments, one line each with their sum; `[]` without any.
-fn investment_rows(acc: &Accounts) -> Vec<Value> {
+/// `a − b` when both are known.
+fn diff(a: Option<Ore>, b: Option<Ore>) -> Option<Ore> {
+    a.zip(b).map(|(a, b)| a - b)
+}
+
+/// A planned column's nettokostnad and intäkt (financial items included; each `None` when none of its
+/// sections is planned) and result, for the driftredovisning.
+fn planned_totals(c: Option<&BudgetColumn>) -> (Option<Ore>, Option<Ore>, Option<Ore>) {
+    let cost = c.and_then(|b| {
+        (b.has(Section::Kostnad) || b.has(Section::FinansiellKostnad))
+            .then(|| b.r.kostnader_totalt())
+    });
+    let income = c.and_then(|b| {
+        (b.has(Section::Intakt) || b.has(Section::FinansiellIntakt)).then(|| b.r.intakter_totalt())
+    });
+    (cost, income, c.map(|b| b.r.arets_resultat))
+}
+
+/// The delårsrapport's driftredovisning: the full-year budget and prognos, the prognos's avvikelse from
+/// the budget (positive is favourable) and the utfall to date (`s`, the delår's statements); the eget
+/// kapital at the end of the period with its prognos for the year end, and the likvida medel.
+pub(super) fn delar_operating_rows(
+    acc: &Accounts,
+    s: &finance::Statements,
+    ek_prognos: Option<Ore>,
+) -> Vec<Value> {
+    let (b_cost, b_income, b_result) = planned_totals(budget_column(acc).as_ref());
+    let (p_cost, p_income, p_result) = planned_totals(prognos_column(acc).as_ref());
+    let r = &s.resultat;
+    values(vec![
+        Row::line("Nettokostnad")
+            .budget(b_cost)
+            .prognos(p_cost)
+            .avvikelse(diff(b_cost, p_cost))
+            .current(Some(r.kostnader_totalt())),
+        Row::line("Intäkt")
+            .budget(b_income)
+            .prognos(p_income)
+            .avvikelse(diff(p_income, b_income))
+            .current(Some(r.intakter_totalt())),
+        Row::new("Resultat", "sum")
+            .budget(b_result)
+            .prognos(p_result)
+            .avvikelse(diff(p_result, b_result))
+            .current(Some(r.arets_resultat)),
+        Row::line("Utgående eget kapital")
+            .prognos(ek_prognos)
+            .current(Some(s.balans.eget_kapital_utgaende)),
+        Row::line("Likvida medel").current(Some(s.balans.kassa_och_bank)),
+    ])
+}
+
+/// The year's (or period's) investments, one line each with their sum; `[]` without any.
+pub(super) fn investment_rows(acc: &Accounts) -> Vec<Value> {
     if acc.investeringar.is_empty() {
         return Vec::new();
     }
@@ -576,15 +668,17 @@ fn cost_group(l: &ResultLine) -> usize {
     }
 }
 
-/// Note 1 (principles), then intäkter, kostnader, fordringar and kortfristiga skulder, each numbered
-/// in turn and left out when it has no lines.
-fn notes(acc: &Accounts, s: &finance::Statements) -> (Vec<Value>, NoteRefs) {
-    let mut out = vec![note(
-        1,
-        "Redovisningsprinciper",
-        REDOVISNINGSPRINCIPER,
-        vec![],
-    )];
+/// Note 1 (`principles`), then intäkter, kostnader, fordringar and kortfristiga skulder, each numbered
+/// in turn and left out when it has no lines. The notes' columns are the statement's current and prior;
+/// with `balance_text` (the delår, whose prior column is the same period the year before, which a
+/// balance has not) the fordringar and skulder notes have that text and the current column only.
+pub(super) fn notes(
+    acc: &Accounts,
+    s: &finance::Statements,
+    principles: &str,
+    balance_text: Option<&str>,
+) -> (Vec<Value>, NoteRefs) {
+    let mut out = vec![note(1, "Redovisningsprinciper", principles, vec![])];
     let mut refs = NoteRefs::default();
     let has_prior = s.prior_resultat.is_some();
     let prior_of = |l: &ResultLine| has_prior.then(|| Ore(l.prior_ore.unwrap_or(0)));
@@ -667,7 +761,7 @@ fn notes(acc: &Accounts, s: &finance::Statements) -> (Vec<Value>, NoteRefs) {
         if items.is_empty() {
             continue;
         }
-        let has_prior = items.iter().any(|i| i.prior_ore.is_some());
+        let has_prior = balance_text.is_none() && items.iter().any(|i| i.prior_ore.is_some());
         let mut rows: Vec<Row> = items
             .iter()
             .map(|i| {
@@ -687,7 +781,7 @@ fn notes(acc: &Accounts, s: &finance::Statements) -> (Vec<Value>, NoteRefs) {
                 .prior(prior_sum),
         );
         let n = out.len() + 1;
-        out.push(note(n, title, "", rows));
+        out.push(note(n, title, balance_text.unwrap_or(""), rows));
         *slot = Some(n.to_string());
     }
     (out, refs)
@@ -713,7 +807,7 @@ fn overview(year: i32, acc: &Accounts) -> Vec<Value> {
 }
 
 /// Costs per class (classes with no cost left out), the netted administration share and soliditet.
-fn ekonomi(acc: &Accounts) -> Value {
+pub(super) fn ekonomi(acc: &Accounts) -> Value {
     let s = statements(acc);
     let shares: Vec<Value> = class_shares(acc)
         .iter()
@@ -1076,8 +1170,6 @@ fn approved_reports(file: &YearFile, period: ReportPeriod) -> Vec<&CoachReport> 
     reports
 }
 
-/// The insats's money for the year: beviljat, budget, utfall (the insats's own figure, else its cost
-/// lines in the year's accounts).
 /// An insats's money for one year.
 #[derive(Debug, Clone, Copy)]
 struct Money {
@@ -1086,9 +1178,16 @@ struct Money {
     utfall: Option<Ore>,
 }
 
-fn insats_money(file: &YearFile, i: &Insats) -> Money {
+/// The insats's money for the year: beviljat, budget, and for the helår the utfall (the insats's own
+/// figure, else its cost lines in the year's accounts); for the delår the utfall to date is its cost
+/// lines in the delår's accounts, since the insats's own figure is the year's.
+fn insats_money(file: &YearFile, i: &Insats, period: ReportPeriod) -> Money {
     let y = i.years.iter().find(|y| y.year == file.year);
-    let lines = file.accounts.as_ref().map(|a| {
+    let acc = match period {
+        ReportPeriod::Helar => file.accounts.as_ref(),
+        ReportPeriod::Delar => file.delar.as_ref(),
+    };
+    let lines = acc.map(|a| {
         a.resultat
             .iter()
             .filter(|l| l.section == Section::Kostnad && l.insats.as_deref() == Some(&i.key))
@@ -1100,7 +1199,10 @@ fn insats_money(file: &YearFile, i: &Insats) -> Money {
     Money {
         beviljat: y.and_then(|y| y.beviljat_ore).map(Ore),
         budget: y.and_then(|y| y.budget_ore).map(Ore),
-        utfall: y.and_then(|y| y.utfall_ore).map(Ore).or(from_lines),
+        utfall: match period {
+            ReportPeriod::Helar => y.and_then(|y| y.utfall_ore).map(Ore).or(from_lines),
+            ReportPeriod::Delar => from_lines,
+        },
     }
 }
 
@@ -1112,8 +1214,12 @@ pub(super) fn selected_insatser(file: &YearFile, period: ReportPeriod) -> Vec<&I
         .insatser
         .iter()
         .filter(|i| {
-            let m = insats_money(file, i);
-            let money = [m.beviljat, m.budget, m.utfall]
+            // The year's money, and for the delår also the utfall to date.
+            let m = insats_money(file, i, ReportPeriod::Helar);
+            let to_date = (period == ReportPeriod::Delar)
+                .then(|| insats_money(file, i, period).utfall)
+                .flatten();
+            let money = [m.beviljat, m.budget, m.utfall, to_date]
                 .iter()
                 .flatten()
                 .any(|o| o.0 != 0);
@@ -1168,16 +1274,16 @@ fn enkater(file: &YearFile, i: &Insats) -> Vec<Value> {
 }
 
 /// One insats. For the helår: the year's utfall, assessed goals, participants from the approved helår
-/// reports and the surveys. For the delår the stored utfall is the year's, not the period's, so it is
-/// left out, as are the year's assessments and surveys; participants come from the delår reports.
+/// reports and the surveys. For the delår the utfall is the one to date (its cost lines in the delår's
+/// accounts; null without them) with no avvikelse, since the budget is the full year's; the year's
+/// assessments and surveys are left out, and participants come from the delår reports.
 pub(super) fn insats(file: &YearFile, i: &Insats, period: ReportPeriod) -> Value {
     let helar = period == ReportPeriod::Helar;
     let Money {
         beviljat,
         budget,
         utfall,
-    } = insats_money(file, i);
-    let utfall = utfall.filter(|_| helar);
+    } = insats_money(file, i, period);
     let goals: Vec<Value> = i
         .goals
         .iter()
@@ -1210,7 +1316,7 @@ pub(super) fn insats(file: &YearFile, i: &Insats, period: ReportPeriod) -> Value
         "beviljat": beviljat.map(kr),
         "budget": budget.map(kr),
         "utfall": utfall.map(kr),
-        "avvikelse": budget.zip(utfall).map(|(b, u)| kr(b - u)),
+        "avvikelse": budget.zip(utfall).filter(|_| helar).map(|(b, u)| kr(b - u)),
         "goals": goals,
         "deltagare": if reports.is_empty() { Value::Null } else { deltagare(&reports, true) },
         "enkater": if helar { enkater(file, i) } else { Vec::new() },
@@ -1220,7 +1326,10 @@ pub(super) fn insats(file: &YearFile, i: &Insats, period: ReportPeriod) -> Value
 /// The sum row of the insatser's money; null when none has any. Without utfall (the delår) only the
 /// budget is summed.
 pub(super) fn insatser_summa(file: &YearFile, insatser: &[&Insats], with_utfall: bool) -> Value {
-    let money: Vec<_> = insatser.iter().map(|i| insats_money(file, i)).collect();
+    let money: Vec<_> = insatser
+        .iter()
+        .map(|i| insats_money(file, i, ReportPeriod::Helar))
+        .collect();
     let sum = |f: fn(&Money) -> Option<Ore>| {
         let v: Vec<Ore> = money.iter().filter_map(f).collect();
         (!v.is_empty()).then(|| v.into_iter().sum::<Ore>())

@@ -1,6 +1,9 @@
 //! The kansli keeps the year's accounts: resultaträkning lines (classified), fordringar and kortfristiga
 //! skulder itemised, kassa och bank, eget kapital, in kronor as typed. Whether the year holds together is
 //! for the checks to say: figures that do not add up are data, never refused.
+//!
+//! The same form and API keep the delår ([`AccountsKind::Delar`], `YearFile::delar`): the accounts per
+//! 30 June, whose lines also carry the full-year prognos.
 
 use crate::error::{ApiError, AppError, ErrorBody, FieldError};
 use crate::extract::{ClientInfo, Tenant, TenantCtx, perm};
@@ -12,6 +15,49 @@ use finsam_core::yearfile::{Accounts, BalanceItem, CostClass, Investment, Result
 use finsam_db::repo::{insatser, members, yearfile as repo};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+
+/// Which accounts of the year: the year's (`accounts`) or the delår's per 30 June (`delar`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountsKind {
+    Year,
+    Delar,
+}
+
+impl AccountsKind {
+    /// The year file's field, the audit's `what` and the last segment of the API route.
+    pub fn key(self) -> &'static str {
+        match self {
+            AccountsKind::Year => "accounts",
+            AccountsKind::Delar => "delar",
+        }
+    }
+
+    /// The stored accounts of this kind.
+    pub async fn stored<C: finsam_db::ConnectionTrait>(
+        self,
+        db: &C,
+        tenant_id: i64,
+        year: i32,
+    ) -> Result<Option<Accounts>, finsam_db::DbError> {
+        match self {
+            AccountsKind::Year => repo::accounts(db, tenant_id, year).await,
+            AccountsKind::Delar => repo::delar(db, tenant_id, year).await,
+        }
+    }
+
+    async fn store<C: finsam_db::ConnectionTrait>(
+        self,
+        db: &C,
+        tenant_id: i64,
+        year: i32,
+        accounts: &Accounts,
+    ) -> Result<(), finsam_db::DbError> {
+        match self {
+            AccountsKind::Year => repo::set_accounts(db, tenant_id, year, accounts).await,
+            AccountsKind::Delar => repo::set_delar(db, tenant_id, year, accounts).await,
+        }
+    }
+}
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
@@ -25,10 +71,13 @@ pub struct LineInput {
     pub member: String,
     pub insats: String,
     pub offsets_administration: bool,
-    /// Kronor as typed; empty for none.
+    /// Kronor as typed; empty for none. For the delår: `budget` and `prognos` are the full year's,
+    /// `utfall` is 1 January – 30 June and `prior` the same period the year before.
     pub budget: String,
     pub utfall: String,
     pub prior: String,
+    /// The full-year prognos: the delår only (refused for the year's accounts).
+    pub prognos: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
@@ -72,8 +121,10 @@ fn new_key(label: &str, taken: &[String]) -> String {
     key
 }
 
-/// Builds the accounts, keeping the stored history. Paths: `resultat[i].utfall`, `fordringar[i].label` …
+/// Builds the accounts of `kind`, keeping the stored history. Paths: `resultat[i].utfall`,
+/// `fordringar[i].label` …
 pub fn build(
+    kind: AccountsKind,
     input: &AccountsInput,
     current: Option<&Accounts>,
     member_keys: &[String],
@@ -89,7 +140,7 @@ pub fn build(
                 .ok(),
         }
     };
-    let amounts: Vec<[Option<i64>; 3]> = input
+    let amounts: Vec<[Option<i64>; 4]> = input
         .resultat
         .iter()
         .enumerate()
@@ -98,6 +149,7 @@ pub fn build(
                 kr(format!("resultat[{i}].budget"), &l.budget),
                 kr(format!("resultat[{i}].utfall"), &l.utfall),
                 kr(format!("resultat[{i}].prior"), &l.prior),
+                kr(format!("resultat[{i}].prognos"), &l.prognos),
             ]
         })
         .collect();
@@ -183,6 +235,12 @@ pub fn build(
         if a[1].is_none() && l.utfall.trim().is_empty() {
             e.push(FieldError::new(at("utfall"), "Utfall saknas."));
         }
+        if kind == AccountsKind::Year && !l.prognos.trim().is_empty() {
+            e.push(FieldError::new(
+                at("prognos"),
+                "Prognos anges bara i delårets räkenskaper.",
+            ));
+        }
         let key = if l.key.trim().is_empty() {
             new_key(label, &taken)
         } else {
@@ -200,6 +258,7 @@ pub fn build(
             budget_ore: a[0],
             utfall_ore: a[1].unwrap_or(0),
             prior_ore: a[2],
+            prognos_ore: a[3].filter(|_| kind == AccountsKind::Delar),
         });
     }
     let balance = |name: &str,
@@ -309,6 +368,7 @@ pub fn input_from(a: &Accounts) -> AccountsInput {
                 budget: okr(l.budget_ore),
                 utfall: kr(l.utfall_ore),
                 prior: okr(l.prior_ore),
+                prognos: okr(l.prognos_ore),
             })
             .collect(),
         fordringar: a.fordringar.iter().map(item).collect(),
@@ -332,9 +392,11 @@ pub fn input_from(a: &Accounts) -> AccountsInput {
     }
 }
 
+/// Checks and stores the accounts of `kind` for `year`, with their audit row.
 pub async fn save_accounts(
     state: &AppState,
     ctx: &TenantCtx,
+    kind: AccountsKind,
     year: i32,
     input: &AccountsInput,
     client: &ClientInfo,
@@ -351,17 +413,44 @@ pub async fn save_accounts(
             .map(insatser::key_of)
             .collect();
     let mut saved = None;
-    crate::api::yeardata::audited(state, ctx, client, "accounts", year, async |txn| {
-        let current = repo::accounts(txn, ctx.tenant_id(), year).await?;
-        let accounts = build(input, current.as_ref(), &member_keys, &insats_keys)
+    crate::api::yeardata::audited(state, ctx, client, kind.key(), year, async |txn| {
+        let current = kind.stored(txn, ctx.tenant_id(), year).await?;
+        let accounts = build(kind, input, current.as_ref(), &member_keys, &insats_keys)
             .map_err(AppError::Validation)?;
-        repo::set_accounts(txn, ctx.tenant_id(), year, &accounts).await?;
+        kind.store(txn, ctx.tenant_id(), year, &accounts).await?;
         saved = Some(accounts);
         Ok(())
     })
     .await?;
     let accounts = saved.expect("written inside the transaction");
     Ok(accounts)
+}
+
+async fn get_kind(
+    state: &AppState,
+    ctx: &TenantCtx,
+    kind: AccountsKind,
+    year: i32,
+) -> Result<Json<Accounts>, ApiError> {
+    Ok(Json(
+        kind.stored(&state.db, ctx.tenant_id(), crate::api::year_param(year)?)
+            .await?
+            .ok_or(AppError::NotFound)?,
+    ))
+}
+
+async fn put_kind(
+    state: &AppState,
+    ctx: &TenantCtx,
+    kind: AccountsKind,
+    year: i32,
+    input: &AccountsInput,
+    client: &ClientInfo,
+) -> Result<Json<Accounts>, ApiError> {
+    let year = crate::api::year_param(year)?;
+    Ok(Json(
+        save_accounts(state, ctx, kind, year, input, client).await?,
+    ))
 }
 
 /// The accounts of a year as stored (öre), as in the year file.
@@ -372,14 +461,11 @@ pub async fn get(
     ctx: Tenant<perm::ReadAll>,
     Path(path): Path<(String, i32)>,
 ) -> Result<Json<Accounts>, ApiError> {
-    Ok(Json(
-        repo::accounts(&state.db, ctx.tenant_id(), crate::api::year_param(path.1)?)
-            .await?
-            .ok_or(AppError::NotFound)?,
-    ))
+    get_kind(&state, &ctx, AccountsKind::Year, path.1).await
 }
 
-/// Replaces the accounts of a year (amounts in kronor as typed; the five-year history stays).
+/// Replaces the accounts of a year (amounts in kronor as typed; the five-year history stays). A
+/// `prognos` on a line is refused: it belongs to the delår.
 #[utoipa::path(put, path = "/api/v1/t/{slug}/years/{year}/accounts", tag = "tenant", security(("bearer" = [])),
     params(("slug" = String, Path), ("year" = i32, Path)), request_body = AccountsInput,
     responses((status = 200, body = Object), (status = 422, body = ErrorBody)))]
@@ -390,14 +476,32 @@ pub async fn put(
     Path(path): Path<(String, i32)>,
     crate::api::ApiJson(input): crate::api::ApiJson<AccountsInput>,
 ) -> Result<Json<Accounts>, ApiError> {
-    Ok(Json(
-        save_accounts(
-            &state,
-            &ctx,
-            crate::api::year_param(path.1)?,
-            &input,
-            &client,
-        )
-        .await?,
-    ))
+    put_kind(&state, &ctx, AccountsKind::Year, path.1, &input, &client).await
+}
+
+/// The delår of a year as stored (öre), as the year file's `delar`: the accounts per 30 June, with
+/// each line's utfall 1 January – 30 June, the same period the year before, and the full-year budget
+/// and prognos; balances at 30 June against 31 December the year before.
+#[utoipa::path(get, path = "/api/v1/t/{slug}/years/{year}/delar", tag = "tenant", security(("bearer" = [])),
+    params(("slug" = String, Path), ("year" = i32, Path)), responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
+pub async fn get_delar(
+    State(state): State<AppState>,
+    ctx: Tenant<perm::ReadAll>,
+    Path(path): Path<(String, i32)>,
+) -> Result<Json<Accounts>, ApiError> {
+    get_kind(&state, &ctx, AccountsKind::Delar, path.1).await
+}
+
+/// Replaces the delår of a year: the same body as the accounts, with each line's full-year `prognos`.
+#[utoipa::path(put, path = "/api/v1/t/{slug}/years/{year}/delar", tag = "tenant", security(("bearer" = [])),
+    params(("slug" = String, Path), ("year" = i32, Path)), request_body = AccountsInput,
+    responses((status = 200, body = Object), (status = 422, body = ErrorBody)))]
+pub async fn put_delar(
+    State(state): State<AppState>,
+    ctx: Tenant<perm::Manage>,
+    client: ClientInfo,
+    Path(path): Path<(String, i32)>,
+    crate::api::ApiJson(input): crate::api::ApiJson<AccountsInput>,
+) -> Result<Json<Accounts>, ApiError> {
+    put_kind(&state, &ctx, AccountsKind::Delar, path.1, &input, &client).await
 }

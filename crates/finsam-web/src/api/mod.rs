@@ -47,7 +47,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         documents::create, documents::list, documents::get_version, documents::pdf,
         logo::get, logo::put, logo::delete,
         surveys::results, surveys::put_result, surveys::delete_result,
-        accounts_edit::get, accounts_edit::put,
+        accounts_edit::get, accounts_edit::put, accounts_edit::get_delar, accounts_edit::put_delar,
         admin::tenants, admin::create_tenant, admin::invite, admin::accounts,
         health::healthz, health::readyz,
     ),

@@ -1,5 +1,6 @@
-//! The kansli's forms for a year's texts and settings.
+//! The kansli's forms for a year's texts, settings, budget, accounts and delår.
 
+use crate::api::accounts_edit::{AccountsInput, AccountsKind};
 use crate::api::yeardata::{save_settings, save_texts};
 use crate::error::{AppError, FieldError, PageError};
 use crate::extract::{ClientInfo, Tenant, TenantCtx, perm};
@@ -463,12 +464,51 @@ pub async fn budget_save(
 
 const BLANK_ACCOUNT_LINES: usize = 2;
 
+/// The form's words for the year's accounts or the delår: the page's title, the path under
+/// `/t/{slug}/ar/{year}/`, the date of the balances and the labels of the amounts.
+fn accounts_labels(kind: AccountsKind, year: i32) -> Value {
+    let prev_end = format!("{}-12-31", year - 1);
+    match kind {
+        AccountsKind::Year => context! {
+            title => format!("Räkenskaper {year}"),
+            path => "rakenskaper",
+            delar => false,
+            hint => "",
+            budget => format!("Budget {year}"),
+            utfall => format!("Utfall {year}"),
+            prior => format!("Utfall {}", year - 1),
+            prognos => "",
+            balance_at => format!("{year}-12-31"),
+            balance_prior => prev_end,
+            realisationsvinster => "Realisationsvinster",
+            investeringar => "Investeringar",
+            save => "Spara räkenskaperna",
+        },
+        AccountsKind::Delar => context! {
+            title => format!("Delårets räkenskaper {year}"),
+            path => "delar",
+            delar => true,
+            hint => format!("Delåret är 1 januari – 30 juni {year}: utfallet för perioden och samma period i fjol, budget och prognos för helåret, och balansen per 30 juni mot föregående årsskifte. Det blir delårsrapportens siffror."),
+            budget => format!("Budget {year}"),
+            utfall => format!("Utfall jan–jun {year}"),
+            prior => "Samma period i fjol",
+            prognos => format!("Prognos helår {year}"),
+            balance_at => format!("{year}-06-30"),
+            balance_prior => prev_end,
+            realisationsvinster => "Realisationsvinster under perioden",
+            investeringar => "Investeringar under perioden",
+            save => "Spara delårets räkenskaper",
+        },
+    }
+}
+
 async fn accounts_page(
     state: &AppState,
     ctx: &TenantCtx,
     csrf: &str,
+    kind: AccountsKind,
     year: i32,
-    mut input: crate::api::accounts_edit::AccountsInput,
+    mut input: AccountsInput,
     errors: Option<FormErrors>,
 ) -> Result<Html<String>, AppError> {
     use crate::api::accounts_edit::{ItemInput, LineInput};
@@ -487,10 +527,11 @@ async fn accounts_page(
     }
     let layout = views::layout(state, &ctx.auth, Some(ctx), csrf).await?;
     let (members, insatser) = options(state, ctx.tenant_id()).await?;
+    let labels = accounts_labels(kind, year);
     Ok(views::render(
         "accounts_form.html",
         context! {
-            title => format!("Räkenskaper {year}"), year, members, insatser,
+            title => labels.get_attr("title").unwrap_or_default(), year, members, insatser, labels,
             form => Value::from(Serde(&input)), errors => Value::from(Serde(&errors)),
             tenant => context! { slug => ctx.tenant.slug.clone(), name => ctx.tenant.name.clone() },
             ..layout
@@ -498,35 +539,38 @@ async fn accounts_page(
     ))
 }
 
-pub async fn accounts_form(
-    State(state): State<AppState>,
-    ctx: Tenant<perm::Manage>,
+async fn accounts_form_of(
+    state: &AppState,
+    ctx: &TenantCtx,
+    kind: AccountsKind,
     jar: CookieJar,
-    Path(path): Path<(String, i32)>,
+    year: i32,
 ) -> Result<Response, PageError> {
-    let year = crate::api::year_param(path.1)?;
-    let input = repo::accounts(&state.db, ctx.tenant_id(), year)
+    let year = crate::api::year_param(year)?;
+    let input = kind
+        .stored(&state.db, ctx.tenant_id(), year)
         .await?
         .map(|a| crate::api::accounts_edit::input_from(&a))
         .unwrap_or_default();
-    let (jar, csrf) = csrf_for_page(&state, jar);
+    let (jar, csrf) = csrf_for_page(state, jar);
     Ok((
         jar,
-        accounts_page(&state, &ctx, &csrf, year, input, None).await?,
+        accounts_page(state, ctx, &csrf, kind, year, input, None).await?,
     )
         .into_response())
 }
 
-pub async fn accounts_save(
-    State(state): State<AppState>,
-    ctx: Tenant<perm::Manage>,
-    client: ClientInfo,
+async fn accounts_save_of(
+    state: &AppState,
+    ctx: &TenantCtx,
+    kind: AccountsKind,
+    client: &ClientInfo,
     jar: CookieJar,
-    Path(path): Path<(String, i32)>,
-    Form(form): Form<HashMap<String, String>>,
+    year: i32,
+    form: &HashMap<String, String>,
 ) -> Result<Response, PageError> {
-    use crate::api::accounts_edit::{AccountsInput, ItemInput, LineInput, save_accounts};
-    let year = crate::api::year_param(path.1)?;
+    use crate::api::accounts_edit::{ItemInput, LineInput, save_accounts};
+    let year = crate::api::year_param(year)?;
     let get = |k: String| form.get(&k).cloned().unwrap_or_default();
     let count = |k: &str| -> usize { get(k.into()).parse().unwrap_or(0).min(1000) };
     // Rows without a label are empty: blank ones, or ones the kansli cleared.
@@ -543,6 +587,7 @@ pub async fn accounts_save(
             budget: get(format!("budget_{i}")),
             utfall: get(format!("utfall_{i}")),
             prior: get(format!("prior_{i}")),
+            prognos: get(format!("prognos_{i}")),
         })
         .collect();
     let items = |name: &str| -> Vec<ItemInput> {
@@ -568,10 +613,14 @@ pub async fn accounts_save(
         anstallda: get("anstallda".into()),
         investeringar: items("investeringar"),
     };
-    match save_accounts(&state, &ctx, year, &input, &client).await {
-        Ok(_) => Ok(
-            Redirect::to(&format!("/t/{}/ar/{year}#kontroller", ctx.tenant.slug)).into_response(),
-        ),
+    match save_accounts(state, ctx, kind, year, &input, client).await {
+        Ok(_) => {
+            let to = match kind {
+                AccountsKind::Year => format!("/t/{}/ar/{year}#kontroller", ctx.tenant.slug),
+                AccountsKind::Delar => format!("/t/{}/ar/{year}", ctx.tenant.slug),
+            };
+            Ok(Redirect::to(&to).into_response())
+        }
         Err(AppError::Validation(fields)) => {
             // "resultat[2].utfall" is the form's "utfall_2"; "fordringar[1].amount" is "fordringar_amount_1".
             let fields = fields
@@ -587,11 +636,12 @@ pub async fn accounts_save(
                     FieldError::new(path, f.message)
                 })
                 .collect();
-            let (jar, csrf) = csrf_for_page(&state, jar);
+            let (jar, csrf) = csrf_for_page(state, jar);
             let html = accounts_page(
-                &state,
-                &ctx,
+                state,
+                ctx,
                 &csrf,
+                kind,
                 year,
                 input,
                 Some(FormErrors::from_fields(fields)),
@@ -601,6 +651,66 @@ pub async fn accounts_save(
         }
         Err(e) => Err(PageError(e)),
     }
+}
+
+/// The year's accounts (`/t/{slug}/ar/{year}/rakenskaper`).
+pub async fn accounts_form(
+    State(state): State<AppState>,
+    ctx: Tenant<perm::Manage>,
+    jar: CookieJar,
+    Path(path): Path<(String, i32)>,
+) -> Result<Response, PageError> {
+    accounts_form_of(&state, &ctx, AccountsKind::Year, jar, path.1).await
+}
+
+pub async fn accounts_save(
+    State(state): State<AppState>,
+    ctx: Tenant<perm::Manage>,
+    client: ClientInfo,
+    jar: CookieJar,
+    Path(path): Path<(String, i32)>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    accounts_save_of(
+        &state,
+        &ctx,
+        AccountsKind::Year,
+        &client,
+        jar,
+        path.1,
+        &form,
+    )
+    .await
+}
+
+/// The delår's accounts per 30 June (`/t/{slug}/ar/{year}/delar`), the delårsrapport's figures.
+pub async fn delar_form(
+    State(state): State<AppState>,
+    ctx: Tenant<perm::Manage>,
+    jar: CookieJar,
+    Path(path): Path<(String, i32)>,
+) -> Result<Response, PageError> {
+    accounts_form_of(&state, &ctx, AccountsKind::Delar, jar, path.1).await
+}
+
+pub async fn delar_save(
+    State(state): State<AppState>,
+    ctx: Tenant<perm::Manage>,
+    client: ClientInfo,
+    jar: CookieJar,
+    Path(path): Path<(String, i32)>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    accounts_save_of(
+        &state,
+        &ctx,
+        AccountsKind::Delar,
+        &client,
+        jar,
+        path.1,
+        &form,
+    )
+    .await
 }
 
 /// The förbund's members and insatser as (key, name) options for the line forms.
