@@ -227,6 +227,7 @@ fn main() {
     // 3. Warm: a new date each time.
     let mut warm = Vec::with_capacity(runs);
     let mut pages = cold.pages;
+    let mut rss = Vec::with_capacity(runs);
     for i in 1..=runs {
         let date = base_date() + Days::new(i as u64);
         let json = input(&year, date);
@@ -234,6 +235,7 @@ fn main() {
         assert_eq!(r.pages, cold.pages, "every run renders the same pages");
         pages = r.pages;
         warm.push(took);
+        rss.push(status_kib("VmRSS"));
     }
     let warm_stats = stats(&warm);
     // 4. Peak memory of this process after those runs (the CLI runs below are children and do not count).
@@ -313,6 +315,13 @@ fn main() {
             mib(e)
         ),
         _ => println!("memory: /proc/self/status is not readable here"),
+    }
+    if rss.iter().all(Option::is_some) {
+        let each: Vec<String> = rss
+            .iter()
+            .map(|k| format!("{:.0}", k.unwrap_or(0) as f64 / 1024.0))
+            .collect();
+        println!("VmRSS after each warm render (MiB): {}", each.join(" "));
     }
     let ratio = cli_stats
         .as_ref()

@@ -237,8 +237,9 @@ impl Engine {
         };
         let pdf = typst_pdf::pdf(&document, &options)
             .map_err(|e| RenderError::Export(e.iter().map(message).collect()))?;
-        // comemo's caches are process-wide: keep what the next render of a template can reuse.
-        typst::comemo::evict(10);
+        // comemo's caches are process-wide and grow with every render: keep only what the last two
+        // renders used (the benchmark: peak 127 MiB instead of 317 with ten, and no slower).
+        typst::comemo::evict(2);
         Ok(Rendered {
             pages: document.pages().len(),
             pdf,
