@@ -330,3 +330,33 @@ test('documents: the styrelse reads the list and the version without the form; a
   assert.equal(pdf.status(), 403, 'a coach may not fetch the PDF');
   assert.ok(!(pdf.headers()['content-type'] ?? '').includes('pdf'), 'no PDF for the coach');
 });
+
+test('documents: the kansli sets the organisationsnummer (a wrong one is named at its field) and sees the logo form', async () => {
+  const page = await newPage();
+  await login(page, KANSLI);
+  let response = await page.goto(DOCS);
+  response = await clickAndWait(page, page.getByRole('link', { name: /organisationsnummer och logotyp/ }));
+  assert.equal(response.status(), 200);
+  assert.equal(pathOf(page), '/t/hoglandet/logotyp');
+  await expectH1(page, 'Förbundet på dokumenten');
+  await expectVisibleLabels(page);
+  await expectNoSeriousAxeViolations(page, '/t/hoglandet/logotyp');
+
+  const orgnr = page.getByLabel('Förbundets organisationsnummer', { exact: true });
+  await orgnr.fill('222000-1718');
+  response = await clickAndWait(page, page.getByRole('button', { name: 'Spara organisationsnumret', exact: true }));
+  assert.equal(response.status(), 422);
+  await expectErrorSummary(page);
+  await expectFieldError(page.getByLabel('Förbundets organisationsnummer', { exact: true }), 'kontrollsiffra');
+  assert.equal(await page.getByLabel('Förbundets organisationsnummer', { exact: true }).inputValue(), '222000-1718');
+  await expectNoSeriousAxeViolations(page, '/t/hoglandet/logotyp (with errors)');
+
+  await page.getByLabel('Förbundets organisationsnummer', { exact: true }).fill('2220001719');
+  response = await clickAndWait(page, page.getByRole('button', { name: 'Spara organisationsnumret', exact: true }));
+  assert.equal(response.status(), 200);
+  assert.equal(await page.getByLabel('Förbundets organisationsnummer', { exact: true }).inputValue(), '222000-1719');
+  // The logo upload is a labelled file field.
+  const file = page.getByLabel('Ladda upp en logotyp', { exact: true });
+  assert.equal(await file.getAttribute('type'), 'file');
+  await screenshot(page, 'documents-profile');
+});

@@ -7,6 +7,7 @@ mod m20261122_000001_foundation;
 mod m20261122_000002_year_data;
 mod m20261122_000003_documents;
 mod m20261122_000004_tenant_logo;
+mod m20261122_000005_tenant_orgnr;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_year_data::Migration),
             Box::new(m20261122_000003_documents::Migration),
             Box::new(m20261122_000004_tenant_logo::Migration),
+            Box::new(m20261122_000005_tenant_orgnr::Migration),
         ]
     }
 }

@@ -109,7 +109,7 @@ pub async fn version_input(
     }
     let meta = Meta {
         forbund: tenant.name.clone(),
-        orgnr: None,
+        orgnr: tenant.orgnr.clone(),
         date: Some(date),
         logo: logo_hash.as_ref().map(|(p, _)| (*p).to_owned()),
         draft: v.draft_reason.clone(),

@@ -164,6 +164,17 @@ fn build() -> Routes {
         Tenant(Manage),
         axum::routing::put(api::insats_edit::put_results),
     )
+    .get(
+        "/api/v1/t/{slug}/profile",
+        Tenant(ViewTenant),
+        api::logo::get_profile,
+    )
+    .add(
+        Method::PUT,
+        "/api/v1/t/{slug}/profile",
+        Tenant(Manage),
+        axum::routing::put(api::logo::put_profile),
+    )
     .get("/api/v1/t/{slug}/logo", Tenant(ViewTenant), api::logo::get)
     .add(
         Method::PUT,
@@ -576,6 +587,11 @@ fn build() -> Routes {
         post(pages::logo::upload).layer(DefaultBodyLimit::max(
             finsam_documents::logo::MAX_LOGO_BYTES + 64 * 1024,
         )),
+    )
+    .post(
+        "/t/{slug}/logotyp/orgnr",
+        Tenant(Manage),
+        pages::logo::save_orgnr,
     )
     .post(
         "/t/{slug}/logotyp/ta-bort",

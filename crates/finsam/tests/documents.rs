@@ -399,6 +399,33 @@ async fn the_kansli_uploads_a_logo_that_is_checked_kept_and_put_on_new_documents
     assert_eq!(got.headers()["content-type"], "image/svg+xml");
     assert_eq!(got.bytes().await.unwrap().as_ref(), svg);
 
+    // The förbund's organisationsnummer: checked, stored in its usual form.
+    let a = app
+        .request(
+            Method::PUT,
+            "/api/v1/t/hoglandet/profile",
+            Some(&kansli),
+            Some(json!({"orgnr": "222000-1718"})),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(a.json()["error"]["fields"][0]["path"], "orgnr");
+    let a = app
+        .request(
+            Method::PUT,
+            "/api/v1/t/hoglandet/profile",
+            Some(&kansli),
+            Some(json!({"orgnr": "2220001719"})),
+        )
+        .await;
+    assert_eq!(a.json()["orgnr"], "222000-1719");
+    assert_eq!(
+        app.get("/api/v1/t/hoglandet/profile", Some(&styrelse))
+            .await
+            .json()["orgnr"],
+        "222000-1719"
+    );
+
     // A new version carries it: the input names the logo by its hash.
     let a = request(
         &app,
@@ -415,6 +442,20 @@ async fn the_kansli_uploads_a_logo_that_is_checked_kept_and_put_on_new_documents
     )
     .await;
     assert_eq!(v["status"], "ready", "{v}");
+    let pdf = app
+        .http
+        .get(app.url(&format!("/api/v1/t/hoglandet/versions/{}/pdf", v["id"])))
+        .bearer_auth(&kansli)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert!(
+        pdftotext(&pdf).contains("222000-1719"),
+        "the number on the pages"
+    );
     let log = app
         .get("/api/v1/t/hoglandet/audit", Some(&kansli))
         .await

@@ -36,6 +36,7 @@ pub mod action {
     pub const SURVEY_RESULT_SAVED: &str = "survey_result_saved";
     pub const DOCUMENT_REQUESTED: &str = "document_requested";
     pub const LOGO_SAVED: &str = "logo_saved";
+    pub const PROFILE_SAVED: &str = "profile_saved";
     pub const REPORT_SUBMITTED: &str = "report_submitted";
     pub const REPORT_APPROVED: &str = "report_approved";
     pub const REPORT_RETURNED: &str = "report_returned";

@@ -54,3 +54,18 @@ pub async fn set_logo<C: ConnectionTrait>(
     row.update(db).await?;
     Ok(())
 }
+
+/// Sets (or, with `None`, removes) the förbund's own organisationsnummer.
+pub async fn set_orgnr<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    orgnr: Option<&finsam_core::OrgNr>,
+) -> Result<()> {
+    let Some(t) = tenant::Entity::find_by_id(tenant_id).one(db).await? else {
+        return Ok(());
+    };
+    let mut row: tenant::ActiveModel = t.into();
+    row.orgnr = Set(orgnr.map(|o| o.as_str().to_owned()));
+    row.update(db).await?;
+    Ok(())
+}

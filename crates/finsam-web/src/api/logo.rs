@@ -128,3 +128,58 @@ pub async fn delete(
     remove_logo(&state, &ctx, &client).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// What the förbund's documents say about it.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Profile {
+    /// The förbund's own organisationsnummer (`222000-1719`), or empty for none.
+    pub orgnr: String,
+}
+
+/// Checks and stores the förbund's profile.
+pub async fn save_profile(
+    state: &AppState,
+    ctx: &TenantCtx,
+    client: &ClientInfo,
+    p: &Profile,
+) -> Result<Profile, AppError> {
+    let orgnr = match p.orgnr.trim() {
+        "" => None,
+        o => Some(finsam_core::OrgNr::parse(o).map_err(|e| AppError::field("orgnr", e.0))?),
+    };
+    in_audited_txn(
+        state,
+        ctx,
+        client,
+        audit::action::PROFILE_SAVED,
+        serde_json::json!({ "orgnr": orgnr.as_ref().map(|o| o.as_str()) }),
+        async |txn| Ok(tenants::set_orgnr(txn, ctx.tenant_id(), orgnr.as_ref()).await?),
+    )
+    .await?;
+    Ok(Profile {
+        orgnr: orgnr.map(|o| o.as_str().to_owned()).unwrap_or_default(),
+    })
+}
+
+/// The förbund's profile on its documents.
+#[utoipa::path(get, path = "/api/v1/t/{slug}/profile", tag = "tenant", security(("bearer" = [])),
+    params(("slug" = String, Path)), responses((status = 200, body = Profile)))]
+pub async fn get_profile(ctx: Tenant<perm::ViewTenant>) -> axum::Json<Profile> {
+    axum::Json(Profile {
+        orgnr: ctx.tenant.orgnr.clone().unwrap_or_default(),
+    })
+}
+
+/// Changes the förbund's profile (422 naming `orgnr` for a number that is not one).
+#[utoipa::path(put, path = "/api/v1/t/{slug}/profile", tag = "tenant", security(("bearer" = [])),
+    params(("slug" = String, Path)), request_body = Profile,
+    responses((status = 200, body = Profile), (status = 422, body = ErrorBody)))]
+pub async fn put_profile(
+    State(state): State<AppState>,
+    ctx: Tenant<perm::Manage>,
+    client: ClientInfo,
+    crate::api::ApiJson(p): crate::api::ApiJson<Profile>,
+) -> Result<axum::Json<Profile>, ApiError> {
+    Ok(axum::Json(save_profile(&state, &ctx, &client, &p).await?))
+}

@@ -45,7 +45,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         budget_edit::get, budget_edit::put,
         surveys::list, surveys::get, surveys::create, surveys::update,
         documents::create, documents::list, documents::get_version, documents::pdf,
-        logo::get, logo::put, logo::delete,
+        logo::get, logo::put, logo::delete, logo::get_profile, logo::put_profile,
         surveys::results, surveys::put_result, surveys::delete_result,
         accounts_edit::get, accounts_edit::put, accounts_edit::get_delar, accounts_edit::put_delar,
         admin::tenants, admin::create_tenant, admin::invite, admin::accounts,

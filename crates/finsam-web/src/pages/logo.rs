@@ -1,4 +1,5 @@
-//! The förbund's logo in the browser: the kansli sees it, uploads a new one or removes it.
+//! The förbund on its documents, in the browser: the kansli sets the organisationsnummer, and sees,
+//! uploads or removes the logo.
 
 use crate::api::logo::{remove_logo, save_logo};
 use crate::error::{AppError, PageError};
@@ -17,12 +18,14 @@ async fn page(
     ctx: &TenantCtx,
     csrf: &str,
     errors: Option<FormErrors>,
+    typed_orgnr: Option<&str>,
 ) -> Result<Html<String>, AppError> {
     let layout = views::layout(state, &ctx.auth, Some(ctx), csrf).await?;
     Ok(views::render(
         "logo.html",
         context! {
-            title => "Logotyp", has_logo => ctx.tenant.logo_sha256.is_some(),
+            title => "Förbundet på dokumenten", has_logo => ctx.tenant.logo_sha256.is_some(),
+            orgnr => typed_orgnr.map(str::to_owned).or_else(|| ctx.tenant.orgnr.clone()).unwrap_or_default(),
             max_kb => finsam_documents::logo::MAX_LOGO_BYTES / 1024,
             errors => Value::from(Serde(&errors)),
             tenant => context! { slug => ctx.tenant.slug.clone(), name => ctx.tenant.name.clone() },
@@ -37,7 +40,7 @@ pub async fn show(
     jar: CookieJar,
 ) -> Result<Response, PageError> {
     let (jar, csrf) = csrf_for_page(&state, jar);
-    Ok((jar, page(&state, &ctx, &csrf, None).await?).into_response())
+    Ok((jar, page(&state, &ctx, &csrf, None, None).await?).into_response())
 }
 
 pub async fn upload(
@@ -67,7 +70,14 @@ pub async fn upload(
         Ok(()) => Ok(Redirect::to(&format!("/t/{}/logotyp", ctx.tenant.slug)).into_response()),
         Err(AppError::Validation(fields)) => {
             let (jar, csrf) = csrf_for_page(&state, jar);
-            let html = page(&state, &ctx, &csrf, Some(FormErrors::from_fields(fields))).await?;
+            let html = page(
+                &state,
+                &ctx,
+                &csrf,
+                Some(FormErrors::from_fields(fields)),
+                None,
+            )
+            .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, jar, html).into_response())
         }
         Err(e) => Err(PageError(e)),
@@ -81,4 +91,33 @@ pub async fn remove(
 ) -> Result<Response, PageError> {
     remove_logo(&state, &ctx, &client).await?;
     Ok(Redirect::to(&format!("/t/{}/logotyp", ctx.tenant.slug)).into_response())
+}
+
+/// The kansli sets the förbund's organisationsnummer.
+pub async fn save_orgnr(
+    State(state): State<AppState>,
+    ctx: Tenant<perm::Manage>,
+    client: ClientInfo,
+    jar: CookieJar,
+    axum::Form(form): axum::Form<std::collections::HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let p = crate::api::logo::Profile {
+        orgnr: form.get("orgnr").cloned().unwrap_or_default(),
+    };
+    match crate::api::logo::save_profile(&state, &ctx, &client, &p).await {
+        Ok(_) => Ok(Redirect::to(&format!("/t/{}/logotyp", ctx.tenant.slug)).into_response()),
+        Err(AppError::Validation(fields)) => {
+            let (jar, csrf) = csrf_for_page(&state, jar);
+            let html = page(
+                &state,
+                &ctx,
+                &csrf,
+                Some(FormErrors::from_fields(fields)),
+                Some(&p.orgnr),
+            )
+            .await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, jar, html).into_response())
+        }
+        Err(e) => Err(PageError(e)),
+    }
 }
