@@ -367,3 +367,26 @@ async fn the_delar_is_kept_like_the_accounts_with_a_prognos_and_exported() {
     assert!(year.body.contains("href=\"/t/hoglandet/ar/2024/delar\""));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_year_page_shows_the_delars_own_checks() {
+    let app = spawn_app().await;
+    app.import_fixture("hoglandet", "hoglandet-2024.json").await;
+    let (mut b, _) = app
+        .browser_login("styrelse@hoglandet.example", PASSWORD)
+        .await;
+    let page = app
+        .browse(&mut b, Method::GET, "/t/hoglandet/ar/2024", None)
+        .await;
+    assert!(
+        page.body.contains("Delårets kontroller (30 juni)"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("kontroller av delåret håller."));
+    // A year without a delår shows no such section.
+    let page = app
+        .browse(&mut b, Method::GET, "/t/hoglandet/ar/2023", None)
+        .await;
+    assert!(!page.body.contains("Delårets kontroller"));
+}

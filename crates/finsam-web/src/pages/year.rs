@@ -140,6 +140,17 @@ pub async fn show(
     let (jar, csrf) = csrf_for_page(&state, jar);
     let layout = views::layout(&state, &ctx.auth, Some(&ctx), &csrf).await?;
     let failing = kf.checks.iter().filter(|c| !c.ok).count();
+    // The delår's own checks, when the year has one (they gate a final delårsrapport).
+    let delar = if file.delar.is_some() {
+        finsam_core::finance::checks::delar_checks(&file)
+    } else {
+        Vec::new()
+    };
+    let delar_failing = delar.iter().filter(|c| !c.ok).count();
+    let delar_checks: Vec<Value> = delar
+        .iter()
+        .map(|c| context! { ok => c.ok, message => c.message.clone() })
+        .collect();
     let checks: Vec<Value> = kf
         .checks
         .iter()
@@ -152,7 +163,7 @@ pub async fn show(
             context! {
                 title => format!("{} {year}", ctx.tenant.name),
                 tenant => context! { slug => ctx.tenant.slug.clone(), name => ctx.tenant.name.clone() },
-                year, years, checks, failing, figures, socio, budget, styrelse,
+                year, years, checks, failing, figures, socio, budget, styrelse, delar_checks, delar_failing,
                 can_manage => ctx.can(Permission::Manage),
                 ..layout
             },
