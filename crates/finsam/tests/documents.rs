@@ -21,6 +21,20 @@ async fn finished(app: &TestApp, token: &str, slug: &str, version: i64) -> Value
     panic!("version {version} did not finish in 2 minutes");
 }
 
+/// The PDF of a ready version, as the kansli downloads it.
+async fn pdf_of(app: &TestApp, token: &str, slug: &str, v: &Value) -> Vec<u8> {
+    app.http
+        .get(app.url(&format!("/api/v1/t/{slug}/versions/{}/pdf", v["id"])))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec()
+}
+
 fn pdftotext(pdf: &[u8]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("d.pdf");
@@ -244,19 +258,7 @@ async fn a_year_whose_checks_fail_renders_only_as_a_draft_stamped_utkast() {
     .await;
     assert_eq!(v["status"], "ready", "{v}");
     assert_eq!(v["draft_reason"], "För beredningsgruppen");
-    let pdf = app
-        .http
-        .get(app.url(&format!(
-            "/api/v1/t/sodra-vatterbygden/versions/{}/pdf",
-            v["id"]
-        )))
-        .bearer_auth(&kansli)
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let pdf = pdf_of(&app, &kansli, "sodra-vatterbygden", &v).await;
     assert!(pdftotext(&pdf).contains("UTKAST"));
 
     // The verksamhetsplan has no checks to pass: the budget table of seed 003.
@@ -275,19 +277,7 @@ async fn a_year_whose_checks_fail_renders_only_as_a_draft_stamped_utkast() {
     )
     .await;
     assert_eq!(v["status"], "ready", "{v}");
-    let pdf = app
-        .http
-        .get(app.url(&format!(
-            "/api/v1/t/sodra-vatterbygden/versions/{}/pdf",
-            v["id"]
-        )))
-        .bearer_auth(&kansli)
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let pdf = pdf_of(&app, &kansli, "sodra-vatterbygden", &v).await;
     let text = pdftotext(&pdf);
     for figure in ["1 282 824", "551 324", "20 324"] {
         assert!(text.contains(figure), "{figure}");
@@ -442,16 +432,7 @@ async fn the_kansli_uploads_a_logo_that_is_checked_kept_and_put_on_new_documents
     )
     .await;
     assert_eq!(v["status"], "ready", "{v}");
-    let pdf = app
-        .http
-        .get(app.url(&format!("/api/v1/t/hoglandet/versions/{}/pdf", v["id"])))
-        .bearer_auth(&kansli)
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let pdf = pdf_of(&app, &kansli, "hoglandet", &v).await;
     assert!(
         pdftotext(&pdf).contains("222000-1719"),
         "the number on the pages"
@@ -522,16 +503,7 @@ async fn a_delarsrapport_shows_the_delar_and_its_checks_are_the_delars() {
     };
     let v = render(json!({"kind": "delarsrapport", "year": 2024})).await;
     assert_eq!(v["status"], "ready", "{v}");
-    let pdf = app
-        .http
-        .get(app.url(&format!("/api/v1/t/hoglandet/versions/{}/pdf", v["id"])))
-        .bearer_auth(&kansli)
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let pdf = pdf_of(&app, &kansli, "hoglandet", &v).await;
     let text = pdftotext(&pdf);
     for figure in ["4 083 565", "−172 000", "2 194 262", "1 681 922", "−87 407"] {
         assert!(text.contains(figure), "{figure} in the text");
