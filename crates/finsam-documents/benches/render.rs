@@ -1,7 +1,7 @@
 //! How fast the in-process engine renders the Höglandet 2024 årsredovisning, against the typst CLI.
 //!
 //! ```sh
-//! CARGO_TARGET_DIR=/work/.cache/target cargo bench -p finsam-documents --bench render
+//! cargo bench -p finsam-documents --bench render
 //! ```
 //!
 //! Environment: `FINSAM_BENCH_RUNS` (warm renders and CLI runs, default 20), `FINSAM_TYPST_CLI` (the
