@@ -65,7 +65,24 @@ impl From<finsam_db::DbError> for AppError {
     }
 }
 
+impl From<finsam_core::yearfile::Problem> for FieldError {
+    fn from(p: finsam_core::yearfile::Problem) -> Self {
+        FieldError::new(p.path, p.message)
+    }
+}
+
+impl From<finsam_storage::StorageError> for AppError {
+    fn from(e: finsam_storage::StorageError) -> Self {
+        AppError::Internal(anyhow::Error::new(e).context("object storage"))
+    }
+}
+
 impl AppError {
+    /// The domain's problems (a year file, a survey …) as a 422 naming each field.
+    pub fn problems(p: Vec<finsam_core::yearfile::Problem>) -> Self {
+        AppError::Validation(p.into_iter().map(FieldError::from).collect())
+    }
+
     pub fn field(path: &str, message: &str) -> Self {
         AppError::Validation(vec![FieldError::new(path, message)])
     }

@@ -174,9 +174,14 @@ pub async fn layout(
             is_admin => auth.account.is_platform_admin,
         },
         tenants => Value::from(Serde(&tenants)),
-        current => current.map(|c| context! { slug => c.tenant.slug.clone(), name => c.tenant.name.clone() }),
+        current => current.map(tenant_value),
         csrf,
     })
+}
+
+/// The förbund of a page, as every tenant template names it (`tenant.slug`, `tenant.name`).
+pub fn tenant_value(ctx: &crate::extract::TenantCtx) -> Value {
+    minijinja::context! { slug => ctx.tenant.slug.clone(), name => ctx.tenant.name.clone() }
 }
 
 #[cfg(test)]

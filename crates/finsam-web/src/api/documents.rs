@@ -297,8 +297,7 @@ pub async fn pdf_response(
     let bytes = state
         .storage
         .get(&finsam_storage::key(tenant_id, &sha, "pdf"))
-        .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
+        .await?;
     let disposition = format!(
         "{}; filename=\"{}\"",
         if download { "attachment" } else { "inline" },

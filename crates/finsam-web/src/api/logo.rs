@@ -31,8 +31,7 @@ pub async fn save_logo(
             &finsam_storage::key(ctx.tenant_id(), &sha, kind.ext()),
             bytes,
         )
-        .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
+        .await?;
     in_audited_txn(
         state,
         ctx,
@@ -72,8 +71,7 @@ pub async fn load(
     let bytes = state
         .storage
         .get(&finsam_storage::key(tenant.id, sha, kind.ext()))
-        .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
+        .await?;
     Ok(Some((kind, bytes)))
 }
 

@@ -198,7 +198,7 @@ pub async fn save_report(
     problems.extend(
         yearfile::report_problems(&report, "")
             .into_iter()
-            .map(|p| FieldError::new(p.path, p.message)),
+            .map(FieldError::from),
     );
     if !problems.is_empty() {
         return Err(AppError::Validation(problems));

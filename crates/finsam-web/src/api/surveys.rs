@@ -2,7 +2,7 @@
 //! scale as data, one version per key) and each insats's answer counts per year and survey.
 
 use crate::api::yeardata::in_audited_txn;
-use crate::error::{ApiError, AppError, ErrorBody, FieldError};
+use crate::error::{ApiError, AppError, ErrorBody};
 use crate::extract::{ClientInfo, Tenant, TenantCtx, perm};
 use crate::state::AppState;
 use axum::Json;
@@ -14,14 +14,6 @@ use finsam_core::yearfile::{
 use finsam_db::repo::{audit, insatser, surveys};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-
-fn problems(p: Vec<yearfile::Problem>) -> AppError {
-    AppError::Validation(
-        p.into_iter()
-            .map(|p| FieldError::new(p.path, p.message))
-            .collect(),
-    )
-}
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
@@ -151,7 +143,7 @@ pub async fn save_survey(
                 }
             }
             if !p.is_empty() {
-                return Err(problems(p));
+                return Err(AppError::problems(p));
             }
             let id = surveys::save_definition(txn, ctx.tenant_id(), &d, None).await?;
             let stored = surveys::get(txn, ctx.tenant_id(), id)
@@ -362,7 +354,7 @@ pub async fn save_result(
     };
     let p = yearfile::survey_result_problems(&result, &survey.definition, "");
     if !p.is_empty() {
-        return Err(problems(p));
+        return Err(AppError::problems(p));
     }
     // Stored in the survey's question order.
     let order = |q: &str| survey.definition.questions.iter().position(|x| x.key == q);

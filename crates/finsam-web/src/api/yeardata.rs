@@ -1,6 +1,6 @@
 //! A year's texts and settings, read by everyone who reads everything and written by the kansli.
 
-use crate::error::{ApiError, AppError, ErrorBody, FieldError};
+use crate::error::{ApiError, AppError, ErrorBody};
 use crate::extract::{ClientInfo, Tenant, TenantCtx, perm};
 use crate::state::AppState;
 use axum::Json;
@@ -9,14 +9,6 @@ use finsam_core::yearfile::{self, Settings};
 use finsam_db::TransactionTrait;
 use finsam_db::repo::{audit, yearfile as repo};
 use std::collections::BTreeMap;
-
-fn problems(p: Vec<yearfile::Problem>) -> AppError {
-    AppError::Validation(
-        p.into_iter()
-            .map(|p| FieldError::new(p.path, p.message))
-            .collect(),
-    )
-}
 
 /// Runs `write` and the audit row of a year-data change in one transaction.
 pub(crate) async fn audited(
@@ -74,7 +66,7 @@ pub async fn save_texts(
 ) -> Result<(), AppError> {
     let p = yearfile::text_problems(&texts);
     if !p.is_empty() {
-        return Err(problems(p));
+        return Err(AppError::problems(p));
     }
     audited(state, ctx, client, "texts", year, async |txn| {
         Ok(repo::set_texts(txn, ctx.tenant_id(), year, &texts).await?)
@@ -91,7 +83,7 @@ pub async fn save_settings(
 ) -> Result<(), AppError> {
     let p = yearfile::settings_problems(&settings);
     if !p.is_empty() {
-        return Err(problems(p));
+        return Err(AppError::problems(p));
     }
     audited(state, ctx, client, "settings", year, async |txn| {
         Ok(repo::set_settings(txn, ctx.tenant_id(), year, &settings).await?)

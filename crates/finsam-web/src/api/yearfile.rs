@@ -1,4 +1,4 @@
-use crate::error::{ApiError, AppError, ErrorBody, FieldError};
+use crate::error::{ApiError, AppError, ErrorBody};
 use crate::extract::{ClientInfo, Tenant, perm};
 use crate::state::AppState;
 use axum::Json;
@@ -28,14 +28,7 @@ pub async fn import_bytes(
     bytes: &[u8],
     client: &ClientInfo,
 ) -> Result<ImportResponse, AppError> {
-    let file = finsam_core::yearfile::parse(bytes).map_err(|problems| {
-        AppError::Validation(
-            problems
-                .into_iter()
-                .map(|p| FieldError::new(p.path, p.message))
-                .collect(),
-        )
-    })?;
+    let file = finsam_core::yearfile::parse(bytes).map_err(AppError::problems)?;
     let txn = state.db.begin().await.map_err(finsam_db::DbError::from)?;
     let imported = yearfile::import(&txn, tenant_id, &file).await?;
     audit::record(

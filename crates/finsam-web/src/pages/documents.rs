@@ -21,10 +21,6 @@ use minijinja::value::Serde;
 use minijinja::{Value, context};
 use std::collections::HashMap;
 
-fn tenant_value(ctx: &TenantCtx) -> Value {
-    context! { slug => ctx.tenant.slug.clone(), name => ctx.tenant.name.clone() }
-}
-
 fn status_label(s: &str) -> &'static str {
     match s {
         "queued" => "I kö",
@@ -94,7 +90,7 @@ async fn list_page(
                 reason => form.get("reason").cloned().unwrap_or_default(),
                 draft => form.get("draft").is_some(),
             },
-            errors => Value::from(Serde(&errors)), tenant => tenant_value(ctx), ..layout
+            errors => Value::from(Serde(&errors)), tenant => views::tenant_value(ctx), ..layout
         },
     ))
 }
@@ -196,7 +192,7 @@ pub async fn version(
             title => heading.clone(), heading, version => Value::from(Serde(&out)),
             status_label => status_label(&v.status),
             pending => v.status == "queued" || v.status == "rendering",
-            tenant => tenant_value(&ctx), ..layout
+            tenant => views::tenant_value(&ctx), ..layout
         },
     );
     Ok((jar, html).into_response())

@@ -166,7 +166,7 @@ async fn page(
             title => heading.clone(), heading, action, members, results, can_manage, goals, result_year,
             current_id => view_id, can_read_all => ctx.can(Permission::ReadAll),
             form => Value::from(Serde(&shown)), errors => Value::from(Serde(&errors)),
-            tenant => context! { slug => ctx.tenant.slug.clone(), name => ctx.tenant.name.clone() },
+            tenant => views::tenant_value(ctx),
             ..layout
         },
     ))
@@ -213,7 +213,7 @@ pub async fn list(
             "insatser.html",
             context! {
                 title => "Insatser", insatser => rows, can_manage => ctx.can(Permission::Manage),
-                tenant => context! { slug => ctx.tenant.slug.clone(), name => ctx.tenant.name.clone() },
+                tenant => views::tenant_value(&ctx),
                 ..layout
             },
         ),

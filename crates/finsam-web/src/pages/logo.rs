@@ -28,7 +28,7 @@ async fn page(
             orgnr => typed_orgnr.map(str::to_owned).or_else(|| ctx.tenant.orgnr.clone()).unwrap_or_default(),
             max_kb => finsam_documents::logo::MAX_LOGO_BYTES / 1024,
             errors => Value::from(Serde(&errors)),
-            tenant => context! { slug => ctx.tenant.slug.clone(), name => ctx.tenant.name.clone() },
+            tenant => views::tenant_value(ctx),
             ..layout
         },
     ))

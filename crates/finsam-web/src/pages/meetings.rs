@@ -102,7 +102,7 @@ async fn page(
         context! {
             title => heading.clone(), heading, action, can_manage, meeting_id,
             form => Value::from(Serde(&shown)), errors => Value::from(Serde(&errors)),
-            tenant => context! { slug => ctx.tenant.slug.clone(), name => ctx.tenant.name.clone() },
+            tenant => views::tenant_value(ctx),
             ..layout
         },
     ))
@@ -126,7 +126,7 @@ pub async fn list(
             "meetings.html",
             context! {
                 title => "Möten", meetings => rows, can_manage => ctx.can(Permission::Manage),
-                tenant => context! { slug => ctx.tenant.slug.clone(), name => ctx.tenant.name.clone() },
+                tenant => views::tenant_value(&ctx),
                 ..layout
             },
         ),

@@ -94,7 +94,7 @@ async fn page(
         "member_form.html",
         context! {
             title => heading, heading, action, kinds, population,
-            tenant => context! { slug => ctx.tenant.slug.clone(), name => ctx.tenant.name.clone() },
+            tenant => views::tenant_value(ctx),
             form => Value::from(Serde(shown)),
             errors => Value::from(Serde(&errors)),
             ..layout

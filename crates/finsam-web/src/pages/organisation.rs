@@ -103,7 +103,7 @@ pub async fn show(
             "organisation.html",
             context! {
                 title => format!("Organisation {year}"), year,
-                tenant => context! { slug => ctx.tenant.slug.clone(), name => ctx.tenant.name.clone() },
+                tenant => views::tenant_value(&ctx),
                 styrelse => rows(&file, &org.styrelse, year),
                 beredningsgrupp => rows(&file, &org.beredningsgrupp, year),
                 kansli, changes => all_changes,

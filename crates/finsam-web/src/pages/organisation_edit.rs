@@ -47,7 +47,7 @@ async fn page(
         context! {
             title => heading, heading, body, members, year => chrono::Utc::now().year() - 1,
             rows => Value::from(Serde(&shown)), errors => Value::from(Serde(&errors)),
-            tenant => context! { slug => ctx.tenant.slug.clone(), name => ctx.tenant.name.clone() },
+            tenant => views::tenant_value(ctx),
             ..layout
         },
     ))
@@ -158,7 +158,7 @@ async fn staff_page(
         context! {
             title => "Kansliets personal", year => chrono::Utc::now().year() - 1,
             rows => Value::from(Serde(&shown)), errors => Value::from(Serde(&errors)),
-            tenant => context! { slug => ctx.tenant.slug.clone(), name => ctx.tenant.name.clone() },
+            tenant => views::tenant_value(ctx),
             ..layout
         },
     ))

@@ -127,7 +127,7 @@ pub async fn list(
             "reports.html",
             context! {
                 title => "Deltagarrapporter",
-                tenant => context! { slug => ctx.tenant.slug.clone(), name => ctx.tenant.name.clone() },
+                tenant => views::tenant_value(&ctx),
                 reports,
                 can_report => ctx.can(Permission::Report),
                 whole_insats,
@@ -169,7 +169,7 @@ async fn render_form(
         context! {
             title => "Deltagarrapport",
             heading => format!("Deltagarrapport {}", v.insats),
-            tenant => context! { slug => v.ctx.tenant.slug.clone(), name => v.ctx.tenant.name.clone() },
+            tenant => views::tenant_value(v.ctx),
             insats => v.insats, insats_id => v.insats_id, kommun_name => v.kommun_name,
             report => Value::from(Serde(&v.report)),
             period_label => period_label(period), status_label => status_label(v.status),

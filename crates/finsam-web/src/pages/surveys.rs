@@ -20,10 +20,6 @@ use minijinja::value::Serde;
 use minijinja::{Value, context};
 use std::collections::HashMap;
 
-fn tenant_value(ctx: &TenantCtx) -> Value {
-    context! { slug => ctx.tenant.slug.clone(), name => ctx.tenant.name.clone() }
-}
-
 /// The förbund's surveys, with their scales and questions.
 pub async fn list(
     State(state): State<AppState>,
@@ -40,7 +36,7 @@ pub async fn list(
         "surveys.html",
         context! {
             title => "Indikatorenkäter", surveys => Value::from(Serde(&shown)),
-            can_manage => ctx.can(Permission::Manage), tenant => tenant_value(&ctx), ..layout
+            can_manage => ctx.can(Permission::Manage), tenant => views::tenant_value(&ctx), ..layout
         },
     );
     Ok((jar, html).into_response())
@@ -153,7 +149,7 @@ async fn form_page(
             title => heading.clone(), heading, action, is_new => existing.is_none(),
             locked => existing.is_some_and(|s| s.results > 0),
             form => Value::from(Serde(shown)), errors => Value::from(Serde(&errors)),
-            tenant => tenant_value(ctx), ..layout
+            tenant => views::tenant_value(ctx), ..layout
         },
     ))
 }
@@ -349,7 +345,7 @@ async fn results_page(
             title => format!("Indikatorenkät {year}: {}", insats.name),
             insats => context! { id => insats.id, name => insats.name.clone() }, year,
             tables => Value::from(Serde(&tables)), can_manage => ctx.can(Permission::Manage),
-            errors => Value::from(Serde(&errors)), tenant => tenant_value(ctx), ..layout
+            errors => Value::from(Serde(&errors)), tenant => views::tenant_value(ctx), ..layout
         },
     ))
 }

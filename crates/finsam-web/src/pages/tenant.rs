@@ -81,7 +81,7 @@ pub async fn home(
             "tenant_home.html",
             context! {
                 title => ctx.tenant.name.clone(),
-                tenant => context! { slug => ctx.tenant.slug.clone(), name => ctx.tenant.name.clone() },
+                tenant => views::tenant_value(&ctx),
                 members, insatser, holders, my_roles,
                 coach_only => !ctx.can(Permission::ReadAll),
                 can_manage => ctx.can(Permission::ManageMemberships),
@@ -122,7 +122,7 @@ async fn people_page(
         "people.html",
         context! {
             title => "Personer och roller",
-            tenant => context! { slug => ctx.tenant.slug.clone(), name => ctx.tenant.name.clone() },
+            tenant => views::tenant_value(ctx),
             holders, roles, form => Value::from(Serde(form)), errors => Value::from(Serde(&errors)), status, ..layout
         },
     ))
@@ -253,7 +253,7 @@ pub async fn audit_log(
             "audit.html",
             context! {
                 title => "Händelselogg",
-                tenant => context! { slug => ctx.tenant.slug.clone(), name => ctx.tenant.name.clone() },
+                tenant => views::tenant_value(&ctx),
                 events => rows, ..layout
             },
         ),

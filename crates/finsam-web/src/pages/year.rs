@@ -162,7 +162,7 @@ pub async fn show(
             "year.html",
             context! {
                 title => format!("{} {year}", ctx.tenant.name),
-                tenant => context! { slug => ctx.tenant.slug.clone(), name => ctx.tenant.name.clone() },
+                tenant => views::tenant_value(&ctx),
                 year, years, checks, failing, figures, socio, budget, styrelse, delar_checks, delar_failing,
                 can_manage => ctx.can(Permission::Manage),
                 ..layout
@@ -214,7 +214,7 @@ pub async fn import(
                 "import_errors.html",
                 context! {
                     title => "Årsfilen lästes inte in",
-                    tenant => context! { slug => ctx.tenant.slug.clone(), name => ctx.tenant.name.clone() },
+                    tenant => views::tenant_value(&ctx),
                     problems => problems.iter().map(|p| context! { path => p.path.clone(), message => p.message.clone() }).collect::<Vec<_>>(),
                     ..layout
                 },

@@ -37,7 +37,7 @@ async fn texts_page(
         "texts.html",
         context! {
             title => format!("Texter {year}"), year, texts, errors => Value::from(Serde(&errors)),
-            tenant => context! { slug => ctx.tenant.slug.clone(), name => ctx.tenant.name.clone() },
+            tenant => views::tenant_value(ctx),
             ..layout
         },
     ))
@@ -173,7 +173,7 @@ async fn settings_page(
         context! {
             title => format!("Inställningar {year}"), year,
             form => Value::from(Serde(form)), errors => Value::from(Serde(&errors)),
-            tenant => context! { slug => ctx.tenant.slug.clone(), name => ctx.tenant.name.clone() },
+            tenant => views::tenant_value(ctx),
             ..layout
         },
     ))
@@ -334,7 +334,7 @@ async fn budget_page(
         context! {
             title => format!("Budget {year}"), year, members, insatser,
             form => Value::from(Serde(&input)), errors => Value::from(Serde(&errors)),
-            tenant => context! { slug => ctx.tenant.slug.clone(), name => ctx.tenant.name.clone() },
+            tenant => views::tenant_value(ctx),
             ..layout
         },
     ))
@@ -533,7 +533,7 @@ async fn accounts_page(
         context! {
             title => labels.get_attr("title").unwrap_or_default(), year, members, insatser, labels,
             form => Value::from(Serde(&input)), errors => Value::from(Serde(&errors)),
-            tenant => context! { slug => ctx.tenant.slug.clone(), name => ctx.tenant.name.clone() },
+            tenant => views::tenant_value(ctx),
             ..layout
         },
     ))
