@@ -8,6 +8,8 @@ mod m20261122_000002_year_data;
 mod m20261122_000003_documents;
 mod m20261122_000004_tenant_logo;
 mod m20261122_000005_tenant_orgnr;
+mod m20261122_000006_signing;
+mod m20261122_000007_schedule;
 
 pub struct Migrator;
 
@@ -20,6 +22,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_documents::Migration),
             Box::new(m20261122_000004_tenant_logo::Migration),
             Box::new(m20261122_000005_tenant_orgnr::Migration),
+            Box::new(m20261122_000006_signing::Migration),
+            Box::new(m20261122_000007_schedule::Migration),
         ]
     }
 }

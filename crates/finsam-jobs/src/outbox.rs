@@ -12,6 +12,8 @@ use tokio::sync::Notify;
 pub const LEASE: Duration = Duration::minutes(5);
 /// After this many failed attempts a message is `failed` and the kansli sees it.
 pub const MAX_ATTEMPTS: i32 = 8;
+/// Messages taken per pass.
+const BATCH: u64 = 50;
 const POLL: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// When to try again after the `attempt`-th failure: 30 s, 2 min, 10 min, 30 min, 1 h, 3 h, 6 h.
@@ -32,26 +34,49 @@ pub struct Worker {
     pub transport: Arc<dyn Transport>,
     pub from: Mailbox,
     pub kick: Arc<Notify>,
+    /// Where attachments (sealed PDFs) are read from.
+    pub storage: Option<finsam_storage::Storage>,
 }
 
 impl Worker {
     /// Delivers what is due now; answers how many messages were sent.
     pub async fn run_once(&self, now: DateTime<Utc>) -> anyhow::Result<usize> {
         let mut sent = 0;
-        for m in outbox::due(&self.db, now, 50).await? {
+        for m in outbox::due(&self.db, now, BATCH).await? {
             if !outbox::claim(&self.db, &m, now, LEASE).await? {
                 continue;
             }
             let attempt = m.attempts + 1;
+            let attachment = match self.attachment(&m).await {
+                Ok(a) => a,
+                Err(e) => {
+                    // The object store did not answer: try again later, like a transport failure.
+                    tracing::warn!(outbox_id = m.id, error = %e, "attachment not readable");
+                    let retry = (attempt < MAX_ATTEMPTS).then(|| now + backoff(attempt));
+                    outbox::mark_attempt_failed(
+                        &self.db,
+                        m.id,
+                        &format!("bilagan kunde inte läsas: {e}"),
+                        retry,
+                    )
+                    .await?;
+                    continue;
+                }
+            };
+            let mut from = self.from.clone();
+            if let Some(name) = &m.from_name {
+                from.name = Some(name.clone());
+            }
             let msg = OutgoingMessage {
                 id: m.id,
                 idempotency_key: m.idempotency_key.clone(),
-                from: self.from.clone(),
-                reply_to: None,
+                from,
+                reply_to: m.reply_to.as_deref().and_then(|r| r.parse().ok()),
                 to: m.recipient.clone(),
                 subject: m.subject.clone(),
                 text: m.body_text.clone(),
                 html: m.body_html.clone(),
+                attachment,
             };
             match self.transport.send(&msg).await {
                 Ok(()) => {
@@ -74,13 +99,34 @@ impl Worker {
         Ok(sent)
     }
 
+    async fn attachment(
+        &self,
+        m: &outbox::OutboxMessage,
+    ) -> anyhow::Result<Option<finsam_mail::transport::Attachment>> {
+        let (Some(key), Some(name)) = (&m.attachment_key, &m.attachment_name) else {
+            return Ok(None);
+        };
+        let storage = self
+            .storage
+            .as_ref()
+            .ok_or_else(|| anyhow::anyhow!("no object storage to read the attachment from"))?;
+        Ok(Some(finsam_mail::transport::Attachment {
+            filename: name.clone(),
+            content_type: "application/pdf".to_owned(),
+            bytes: storage.get(key).await?,
+        }))
+    }
+
     /// Runs until `shutdown` resolves: on every kick, and every few seconds for retries.
     pub async fn run(self, shutdown: impl std::future::Future<Output = ()>) {
         tracing::info!(transport = %self.transport.describe(), "e-mail worker started");
         tokio::pin!(shutdown);
         loop {
-            if let Err(e) = self.run_once(Utc::now()).await {
-                tracing::error!(error = ?e, "e-mail worker pass failed");
+            match self.run_once(Utc::now()).await {
+                // A full batch: more may be due (a distribution to every member); go on at once.
+                Ok(n) if n >= BATCH as usize => continue,
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = ?e, "e-mail worker pass failed"),
             }
             tokio::select! {
                 _ = &mut shutdown => break,

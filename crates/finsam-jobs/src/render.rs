@@ -44,6 +44,8 @@ pub enum Outcome {
 pub struct Renderer {
     pub db: Conn,
     pub storage: Storage,
+    /// Seals signing rounds: builds a sealed version's input and records the seal once it is rendered.
+    pub signing: Option<crate::signing::Signing>,
 }
 
 fn sha256_hex(b: &[u8]) -> String {
@@ -210,7 +212,7 @@ impl Renderer {
             input,
             date,
             assets,
-        } = match version_input(&self.db, &self.storage, &doc, &v).await {
+        } = match self.input_of(&doc, &v).await {
             Ok(x) => x,
             Err(InputError::Refused(msg)) => {
                 return self.fail(tenant_id, version_id, msg, None).await;
@@ -262,6 +264,15 @@ impl Renderer {
             pdf_bytes,
         };
         documents::finish_ready(&self.db, tenant_id, version_id, &p).await?;
+        if v.signing_round_id.is_some()
+            && let Some(signing) = &self.signing
+            && let Some(done) = documents::version(&self.db, tenant_id, version_id).await?
+        {
+            // If this fails (or the process dies here), the signing tick records the seal later.
+            if let Err(e) = signing.complete_seal(&done, Utc::now()).await {
+                tracing::warn!(error = %e, version_id, "seal not recorded yet");
+            }
+        }
         tracing::info!(
             tenant_id,
             version_id,
@@ -271,6 +282,37 @@ impl Renderer {
             "document rendered"
         );
         Ok(Outcome::Ready)
+    }
+
+    /// A version's input: from the stored data, or, for the sealed version of a signing round, from the
+    /// signed version's stored input with the signature page.
+    async fn input_of(
+        &self,
+        doc: &documents::Document,
+        v: &documents::Version,
+    ) -> Result<VersionInput, InputError> {
+        if v.signing_round_id.is_none() {
+            return version_input(&self.db, &self.storage, doc, v).await;
+        }
+        let signing = self
+            .signing
+            .as_ref()
+            .context("this worker cannot seal (no signing service)")?;
+        let kind = Kind::parse(&doc.kind)
+            .ok_or_else(|| InputError::Refused(format!("okänd dokumenttyp {}", doc.kind)))?;
+        let (mut value, assets) = signing.sealed_input(v).await?;
+        Engine::global().make_printable(&mut value);
+        let date = value["meta"]["date"]
+            .as_str()
+            .and_then(|d| d.parse::<NaiveDate>().ok())
+            .unwrap_or_else(|| version_date(v));
+        let input = serde_json::to_vec(&value).context("writing the input JSON")?;
+        Ok(VersionInput {
+            kind,
+            input,
+            date,
+            assets,
+        })
     }
 
     async fn fail(

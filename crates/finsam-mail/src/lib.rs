@@ -12,4 +12,4 @@ pub mod transport;
 /// Re-exported for configuration code that names a sender.
 pub use lettre::message::Mailbox;
 pub use templates::Rendered;
-pub use transport::{OutgoingMessage, SendError, Transport};
+pub use transport::{Attachment, OutgoingMessage, SendError, Transport};

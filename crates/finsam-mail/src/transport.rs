@@ -1,5 +1,6 @@
 //! Transports. Each delivers one outbox message and reports whether a retry may help.
 
+use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, MultiPart, header};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
@@ -18,6 +19,30 @@ pub struct OutgoingMessage {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// A file sent with the message, e.g. a sealed PDF. With one, the message is multipart/mixed.
+    pub attachment: Option<Attachment>,
+}
+
+/// A file attached to an [`OutgoingMessage`].
+#[derive(Clone, PartialEq, Eq)]
+pub struct Attachment {
+    /// The name the receiver sees, e.g. `Årsredovisning 2024.pdf`; any characters (non-ASCII is
+    /// encoded per RFC 2231). Path separators and control characters are replaced when sent.
+    pub filename: String,
+    /// A MIME type such as `application/pdf`.
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+impl std::fmt::Debug for Attachment {
+    // The bytes can be megabytes; a log line only needs their size.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Attachment")
+            .field("filename", &self.filename)
+            .field("content_type", &self.content_type)
+            .field("bytes", &format_args!("{} bytes", self.bytes.len()))
+            .finish()
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -57,11 +82,71 @@ impl OutgoingMessage {
         if let Some(r) = &self.reply_to {
             b = b.reply_to(r.clone());
         }
-        b.multipart(MultiPart::alternative_plain_html(
-            self.text.clone(),
-            self.html.clone(),
-        ))
-        .map_err(|e| SendError::Permanent(e.to_string()))
+        let body = MultiPart::alternative_plain_html(self.text.clone(), self.html.clone());
+        let body = match &self.attachment {
+            None => body,
+            Some(a) => {
+                let filename = attachment_filename(&a.filename);
+                let content_type = attachment_content_type(&a.content_type, &filename)?;
+                // The real name goes in Content-Disposition (RFC 2231, UTF-8); Content-Type gets an
+                // ASCII `name` for old clients that only look there.
+                let part =
+                    lettre::message::Attachment::new(filename).body(a.bytes.clone(), content_type);
+                MultiPart::mixed().multipart(body).singlepart(part)
+            }
+        };
+        b.multipart(body)
+            .map_err(|e| SendError::Permanent(e.to_string()))
+    }
+}
+
+/// `content_type` with a `name` parameter: the filename spelled in ASCII (å, ä → a, ö → o, other
+/// characters → `_`).
+fn attachment_content_type(content_type: &str, filename: &str) -> Result<ContentType, SendError> {
+    let base = ContentType::parse(content_type)
+        .map_err(|e| SendError::Permanent(format!("bilagans typ {content_type:?}: {e}")))?;
+    if content_type.contains(';') {
+        // Already has parameters; leave it as given.
+        return Ok(base);
+    }
+    let ascii: String = filename
+        .chars()
+        .map(|c| match c {
+            'å' | 'ä' | 'à' | 'á' => 'a',
+            'Å' | 'Ä' | 'À' | 'Á' => 'A',
+            'ö' | 'ø' | 'ó' => 'o',
+            'Ö' | 'Ø' | 'Ó' => 'O',
+            'é' | 'è' | 'ë' => 'e',
+            'É' | 'È' => 'E',
+            'ü' => 'u',
+            'Ü' => 'U',
+            c if (c.is_ascii_graphic() && c != '"' && c != '\\') || c == ' ' => c,
+            _ => '_',
+        })
+        .collect();
+    Ok(ContentType::parse(&format!("{content_type}; name=\"{ascii}\"")).unwrap_or(base))
+}
+
+/// The filename as sent: no path separators or control characters (a receiving client should not
+/// be offered a path), and never empty.
+fn attachment_filename(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| {
+            if c.is_control() {
+                ' '
+            } else if c == '/' || c == '\\' {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let cleaned = cleaned.trim();
+    if cleaned.is_empty() {
+        "bilaga".to_owned()
+    } else {
+        cleaned.to_owned()
     }
 }
 
@@ -247,6 +332,7 @@ pub fn message_id_header() -> header::HeaderName {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use mail_parser::MimeHeaders;
 
     #[test]
     fn smtp_urls() {
@@ -311,6 +397,7 @@ mod tests {
             subject: "Inbjudan till Finsam".into(),
             text: "Hej".into(),
             html: "<p>Hej</p>".into(),
+            attachment: None,
         };
         t.send(&msg).await.unwrap();
         t.send(&msg).await.unwrap();
@@ -327,6 +414,150 @@ mod tests {
         assert!(eml.contains("To: anna@eksjo.se"));
     }
 
+    fn message_with(attachment: Option<Attachment>) -> OutgoingMessage {
+        OutgoingMessage {
+            id: 3,
+            idempotency_key: "distribution:9:anna@eksjo.se".into(),
+            from: "Finsam <no-reply@finsam.example>".parse().unwrap(),
+            reply_to: None,
+            to: "anna@eksjo.se".into(),
+            subject: "Årsredovisning 2024 från Samordningsförbundet Höglandet".into(),
+            text: "Hej!\n\nÅrsredovisningen är bifogad.\nReferensnummer: FS-2025-0042".into(),
+            html: "<p>Hej!</p><p>Årsredovisningen är bifogad.</p>".into(),
+            attachment,
+        }
+    }
+
+    #[test]
+    fn an_attachment_round_trips_through_a_mail_parser() {
+        // Bytes that are not text, including CR/LF and NUL, so the transfer encoding matters.
+        let mut pdf = b"%PDF-1.7\r\n%\xe2\xe3\xcf\xd3\r\n1 0 obj\n<<>>\nendobj\n".to_vec();
+        pdf.extend((0..=255u8).cycle().take(5000));
+        pdf.extend_from_slice(b"\n%%EOF\n");
+        let msg = message_with(Some(Attachment {
+            filename: "Årsredovisning 2024.pdf".into(),
+            content_type: "application/pdf".into(),
+            bytes: pdf.clone(),
+        }));
+        let raw = msg.build().unwrap().formatted();
+        let eml = String::from_utf8(raw.clone()).expect("the formatted message is 7-bit text");
+        assert!(eml.contains("Content-Type: multipart/mixed"), "{eml}");
+        assert!(eml.contains("Content-Type: multipart/alternative"), "{eml}");
+        assert!(
+            eml.contains("filename*0*=utf-8''%C3%85rsredovisning%202024.pdf"),
+            "RFC 2231 name: {eml}"
+        );
+        assert!(
+            eml.contains("Content-Type: application/pdf; name=\"Arsredovisning 2024.pdf\""),
+            "ASCII fallback name: {eml}"
+        );
+        assert!(
+            eml.contains("Message-ID: <distribution-9-anna-eksjo.se@finsam.example>"),
+            "{eml}"
+        );
+
+        let parsed = mail_parser::MessageParser::default()
+            .parse(&raw)
+            .expect("parses");
+        assert_eq!(
+            parsed.subject(),
+            Some("Årsredovisning 2024 från Samordningsförbundet Höglandet")
+        );
+        // Lines travel as CRLF, as RFC 5322 requires; the text is otherwise unchanged.
+        assert_eq!(
+            parsed
+                .body_text(0)
+                .map(|t| t.replace("\r\n", "\n"))
+                .as_deref(),
+            Some(msg.text.as_str())
+        );
+        assert_eq!(
+            parsed.body_html(0).as_deref(),
+            Some("<p>Hej!</p><p>Årsredovisningen är bifogad.</p>")
+        );
+        assert_eq!(parsed.attachment_count(), 1);
+        let a = parsed.attachment(0).unwrap();
+        assert_eq!(a.attachment_name(), Some("Årsredovisning 2024.pdf"));
+        assert_eq!(a.contents(), pdf.as_slice());
+        let ct = a.content_type().unwrap();
+        assert_eq!((ct.ctype(), ct.subtype()), ("application", Some("pdf")));
+        assert!(
+            a.content_disposition()
+                .is_some_and(|d| d.ctype() == "attachment"),
+            "the PDF is an attachment, not inline"
+        );
+    }
+
+    #[test]
+    fn without_an_attachment_the_message_stays_alternative() {
+        let eml = String::from_utf8(message_with(None).build().unwrap().formatted()).unwrap();
+        assert!(eml.contains("Content-Type: multipart/alternative"), "{eml}");
+        assert!(!eml.contains("multipart/mixed"), "{eml}");
+    }
+
+    #[test]
+    fn attachment_names_cannot_carry_paths_or_header_breaks() {
+        assert_eq!(
+            attachment_filename("../../etc/passwd\r\nBcc: x@y"),
+            ".._.._etc_passwd  Bcc: x@y"
+        );
+        assert_eq!(attachment_filename(" \t"), "bilaga");
+        let msg = message_with(Some(Attachment {
+            filename: "a\r\nBcc: eve@example.com\"x\".pdf".into(),
+            content_type: "application/pdf".into(),
+            bytes: vec![1, 2, 3],
+        }));
+        let raw = msg.build().unwrap().formatted();
+        let eml = String::from_utf8_lossy(&raw);
+        assert!(!eml.contains("\r\nBcc:"), "{eml}");
+        let parsed = mail_parser::MessageParser::default().parse(&raw).unwrap();
+        assert_eq!(
+            parsed.attachment(0).unwrap().attachment_name(),
+            Some("a  Bcc: eve@example.com\"x\".pdf")
+        );
+    }
+
+    #[test]
+    fn long_attachment_names_survive_header_folding() {
+        let name = "Protokoll från styrelsemöte 2024-03-12, Samordningsförbundet Höglandet, bilaga 3 – ekonomisk uppföljning.pdf";
+        let msg = message_with(Some(Attachment {
+            filename: name.into(),
+            content_type: "application/pdf".into(),
+            bytes: b"%PDF-1.7".to_vec(),
+        }));
+        let raw = msg.build().unwrap().formatted();
+        let eml = String::from_utf8(raw.clone()).unwrap();
+        assert!(eml.lines().all(|l| l.len() <= 998), "{eml}");
+        let parsed = mail_parser::MessageParser::default().parse(&raw).unwrap();
+        let a = parsed.attachment(0).unwrap();
+        assert_eq!(a.attachment_name(), Some(name));
+        assert_eq!(
+            a.content_type().and_then(|ct| ct.attribute("name")),
+            Some(
+                "Protokoll fran styrelsemote 2024-03-12, Samordningsforbundet Hoglandet, bilaga 3 _ ekonomisk uppfoljning.pdf"
+            )
+        );
+    }
+
+    #[test]
+    fn a_bad_attachment_type_is_permanent() {
+        let msg = message_with(Some(Attachment {
+            filename: "x.pdf".into(),
+            content_type: "not a type".into(),
+            bytes: vec![],
+        }));
+        assert!(matches!(msg.build(), Err(SendError::Permanent(_))));
+        let ct =
+            attachment_content_type("application/pdf", "Årsbokslut \"ÖK\" é\u{1F600}.pdf").unwrap();
+        assert_eq!(
+            format!("{ct:?}"),
+            format!(
+                "{:?}",
+                ContentType::parse("application/pdf; name=\"Arsbokslut _OK_ e_.pdf\"").unwrap()
+            )
+        );
+    }
+
     #[tokio::test]
     async fn a_bad_recipient_is_permanent() {
         let dir = tempfile::tempdir().unwrap();
@@ -340,6 +571,7 @@ mod tests {
             subject: "s".into(),
             text: "t".into(),
             html: "h".into(),
+            attachment: None,
         };
         assert!(matches!(t.send(&msg).await, Err(SendError::Permanent(_))));
     }

@@ -275,6 +275,7 @@ impl TestApp {
             transport: app::transport(&self.cfg).expect("transport"),
             from: self.cfg.mail_from.clone(),
             kick: Default::default(),
+            storage: Some(finsam_storage::Storage::local(&self.cfg.objects_dir).expect("storage")),
         };
         w.run_once(chrono::Utc::now()).await.expect("deliver");
     }
@@ -307,6 +308,23 @@ impl TestApp {
         panic!("no e-mail to {to} arrived in the outbox");
     }
 
+    /// Waits (up to 20 s) until a message to `to` whose subject contains `subject` is in the outbox,
+    /// and answers the newest such.
+    pub async fn wait_for_mail_about(&self, to: &str, subject: &str) -> Mail {
+        for _ in 0..200 {
+            if let Some(m) = self
+                .outbox()
+                .into_iter()
+                .rev()
+                .find(|m| m.to == to && m.subject.contains(subject))
+            {
+                return m;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("no e-mail to {to} about {subject:?} arrived in the outbox");
+    }
+
     pub async fn stop(mut self) {
         if let Some(r) = self.running.take() {
             r.stop().await.expect("clean stop");
@@ -322,6 +340,8 @@ pub struct Mail {
     pub text: String,
     pub html: String,
     pub message_id: String,
+    /// Attached files: name and bytes.
+    pub attachments: Vec<(String, Vec<u8>)>,
 }
 
 impl Mail {
@@ -341,7 +361,24 @@ impl Mail {
             text: m.body_text(0).map(|t| t.into_owned()).unwrap_or_default(),
             html: m.body_html(0).map(|t| t.into_owned()).unwrap_or_default(),
             message_id: m.message_id().unwrap_or_default().to_owned(),
+            attachments: m
+                .attachments()
+                .map(|a| {
+                    (
+                        mail_parser::MimeHeaders::attachment_name(a)
+                            .unwrap_or_default()
+                            .to_owned(),
+                        a.contents().to_vec(),
+                    )
+                })
+                .collect(),
         }
+    }
+
+    /// The six-digit code of a signing code e-mail (the line `Kod: 123456`).
+    pub fn code(&self) -> Option<String> {
+        let i = self.text.find("Kod: ")?;
+        Some(self.text[i + 5..].chars().take(6).collect())
     }
 
     /// The first link in the plain-text part that starts with `prefix`.

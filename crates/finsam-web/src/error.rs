@@ -40,6 +40,9 @@ pub enum AppError {
     Conflict(String),
     #[error("gone")]
     Gone,
+    /// The state does not allow it now; the message is for people (Swedish) and is shown as it is.
+    #[error("refused: {0}")]
+    Refused(String),
     /// A document version without a file (queued, rendering or failed).
     #[error("not ready")]
     NotReady,
@@ -71,6 +74,24 @@ impl From<finsam_core::yearfile::Problem> for FieldError {
     }
 }
 
+impl From<finsam_jobs::signing::SigningError> for AppError {
+    fn from(e: finsam_jobs::signing::SigningError) -> Self {
+        use finsam_jobs::signing::SigningError as E;
+        use finsam_signing::RoundError as R;
+        match e {
+            E::NotFound | E::Refused(R::UnknownLink) => AppError::NotFound,
+            E::Field { field, message } => AppError::field(field, &message),
+            E::Conflict(m) => AppError::Refused(m),
+            E::Refused(r @ (R::Code(_) | R::VersionChanged)) => {
+                AppError::field("code", &r.to_string())
+            }
+            E::Refused(r @ R::ReasonMissing) => AppError::field("reason", &r.to_string()),
+            E::Refused(r) => AppError::Refused(r.to_string()),
+            E::Other(e) => AppError::Internal(e),
+        }
+    }
+}
+
 impl From<finsam_storage::StorageError> for AppError {
     fn from(e: finsam_storage::StorageError) -> Self {
         AppError::Internal(anyhow::Error::new(e).context("object storage"))
@@ -95,6 +116,7 @@ impl AppError {
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Gone => StatusCode::GONE,
+            AppError::Refused(_) => StatusCode::CONFLICT,
             AppError::NotReady => StatusCode::CONFLICT,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -114,6 +136,7 @@ impl AppError {
             AppError::Validation(_) => "validation_failed",
             AppError::Conflict(_) => "conflict",
             AppError::Gone => "gone",
+            AppError::Refused(_) => "refused",
             AppError::NotReady => "not_ready",
             AppError::TooManyRequests { .. } => "rate_limited",
             AppError::PayloadTooLarge => "payload_too_large",
@@ -133,6 +156,7 @@ impl AppError {
             AppError::Validation(_) => "Uppgifterna behöver rättas.".into(),
             AppError::Conflict(_) => "Uppgiften finns redan.".into(),
             AppError::Gone => "Länken är inte giltig längre.".into(),
+            AppError::Refused(why) => why.clone(),
             AppError::NotReady => {
                 "Dokumentet har ingen PDF: det skapas fortfarande, eller så misslyckades det."
                     .into()

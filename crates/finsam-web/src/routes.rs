@@ -190,6 +190,49 @@ fn build() -> Routes {
         Tenant(Manage),
         api::documents::create,
     )
+    // API: signing, distribution and verification
+    .post(
+        "/api/v1/t/{slug}/versions/{version_id}/signing-rounds",
+        Tenant(Manage),
+        api::signing::start,
+    )
+    .get(
+        "/api/v1/t/{slug}/signing-rounds/{round_id}",
+        Tenant(Manage),
+        api::signing::get_round,
+    )
+    .get(
+        "/api/v1/t/{slug}/signing-rounds/{round_id}/events",
+        Tenant(Manage),
+        api::signing::events,
+    )
+    .post(
+        "/api/v1/t/{slug}/versions/{version_id}/distribution",
+        Tenant(Manage),
+        api::signing::distribute,
+    )
+    .get(
+        "/api/v1/t/{slug}/versions/{version_id}/distribution",
+        Tenant(Manage),
+        api::signing::distribution,
+    )
+    .post(
+        "/api/v1/sign/{token}/code",
+        Public,
+        api::signing::request_code,
+    )
+    .post("/api/v1/sign/{token}", Public, api::signing::decision)
+    .add(
+        Method::POST,
+        "/api/v1/verify",
+        Public,
+        post(api::signing::verify).layer(DefaultBodyLimit::max(api::signing::MAX_VERIFY_BYTES)),
+    )
+    .get(
+        "/api/v1/verify/{reference}",
+        Public,
+        api::signing::verify_reference,
+    )
     .get(
         "/api/v1/t/{slug}/documents",
         Tenant(ReadAll),
@@ -617,6 +660,80 @@ fn build() -> Routes {
         "/t/{slug}/dokument/versioner/{version_id}/pdf",
         Tenant(ReadAll),
         pages::documents::pdf,
+    )
+    // Signing: the kansli's pages, the signer's page, verification and the download link.
+    .get(
+        "/t/{slug}/dokument/versioner/{version_id}/underskrift",
+        Tenant(Manage),
+        pages::signing::start_form,
+    )
+    .post(
+        "/t/{slug}/dokument/versioner/{version_id}/underskrift",
+        Tenant(Manage),
+        pages::signing::start,
+    )
+    .get(
+        "/t/{slug}/underskrifter",
+        Tenant(Manage),
+        pages::signing::list,
+    )
+    .get(
+        "/t/{slug}/underskrifter/{round_id}",
+        Tenant(Manage),
+        pages::signing::show,
+    )
+    .get(
+        "/t/{slug}/underskrifter/{round_id}/ny-omgang",
+        Tenant(Manage),
+        pages::signing::restart,
+    )
+    .post(
+        "/t/{slug}/underskrifter/{round_id}/utskick",
+        Tenant(Manage),
+        pages::signing::distribute,
+    )
+    .get("/sign/{token}", Public, pages::signing::sign_page)
+    .get("/sign/{token}/pdf", Public, pages::signing::sign_pdf)
+    .post("/sign/{token}/kod", Public, pages::signing::sign_code)
+    .post("/sign/{token}", Public, pages::signing::sign_decide)
+    .get("/verify", Public, pages::signing::verify_form)
+    .add(
+        Method::POST,
+        "/verify",
+        Public,
+        post(pages::signing::verify_upload).layer(DefaultBodyLimit::max(
+            api::signing::MAX_VERIFY_BYTES + 64 * 1024,
+        )),
+    )
+    .get(
+        "/verify/{reference}",
+        Public,
+        pages::signing::verify_reference,
+    )
+    .get("/d/{token}", Public, pages::signing::download)
+    // The yearly cycle (årshjul): API and pages.
+    .get(
+        "/api/v1/t/{slug}/schedule",
+        Tenant(ReadAll),
+        api::schedule::get,
+    )
+    .add(
+        Method::PUT,
+        "/api/v1/t/{slug}/schedule",
+        Tenant(Manage),
+        axum::routing::put(api::schedule::put),
+    )
+    .post(
+        "/api/v1/t/{slug}/schedule/runs",
+        Tenant(Manage),
+        api::schedule::create_run,
+    )
+    .get("/t/{slug}/arshjul", Tenant(ReadAll), pages::schedule::show)
+    .post("/t/{slug}/arshjul", Tenant(Manage), pages::schedule::save)
+    .post(
+        "/t/{slug}/arshjul/kor",
+        Tenant(Manage),
+        pages::schedule::run,
     )
     .get("/t/{slug}/enkater", Tenant(ReadAll), pages::surveys::list)
     .get(

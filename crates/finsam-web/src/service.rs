@@ -271,6 +271,7 @@ pub async fn invite(
             subject: &msg.subject,
             body_text: &msg.text,
             body_html: &msg.html,
+            ..Default::default()
         },
     )
     .await?;
@@ -426,6 +427,7 @@ pub async fn request_password_reset(
             subject: &msg.subject,
             body_text: &msg.text,
             body_html: &msg.html,
+            ..Default::default()
         },
     )
     .await?;

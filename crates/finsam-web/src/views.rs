@@ -57,7 +57,13 @@ fn env() -> &'static Environment<'static> {
             "survey_results.html",
             "documents.html",
             "document_version.html",
-            "logo.html"
+            "logo.html",
+            "schedule.html",
+            "sign.html",
+            "signing_start.html",
+            "signing_rounds.html",
+            "signing_round.html",
+            "verify.html"
         );
         env
     })

@@ -109,16 +109,26 @@ pub async fn start(
     let storage =
         finsam_storage::Storage::local(&cfg.objects_dir).context("opening the object storage")?;
     let queue = RenderQueue::open(&cfg.data_dir.join("jobs.db")).await?;
+    let signing = finsam_jobs::signing::Signing {
+        db: db.clone(),
+        storage: storage.clone(),
+        base_url: cfg.base_url.as_str().trim_end_matches('/').to_owned(),
+        mail_kick: kick.clone(),
+        render_queue: Some(queue.clone()),
+        attach_limit: cfg.mail_attach_limit,
+    };
     let renderer = Renderer {
         db: db.clone(),
         storage: storage.clone(),
+        signing: Some(signing.clone()),
     };
     let state = AppState::new(
         db.clone(),
         web_config(cfg),
         kick.clone(),
-        storage,
+        storage.clone(),
         queue.clone(),
+        signing.clone(),
     );
     let throttle = state.throttle.clone();
     let app = finsam_web::router(state);
@@ -134,11 +144,23 @@ pub async fn start(
         .await
         .context("HTTP server")
     });
+    // The yearly cycle (årshjul): ticks once now, then every five minutes (apalis-cron) until shutdown.
+    // Each (förbund, document, year) runs once, whichever process ticks: docs/schedule.md.
+    tokio::spawn(
+        finsam_jobs::schedule::Scheduler {
+            db: db.clone(),
+            queue: Some(queue.clone()),
+            base_url: cfg.base_url.as_str().trim_end_matches('/').to_owned(),
+            mail_kick: Some(kick.clone()),
+        }
+        .run(until_true(rx.clone())),
+    );
     let worker = Worker {
         db: db.clone(),
         transport: transport(cfg)?,
         from: cfg.mail_from.clone(),
         kick,
+        storage: Some(storage),
     };
     let worker = tokio::spawn(worker.run(until_true(rx.clone())));
     let kicked = queue.clone();
@@ -155,6 +177,10 @@ pub async fn start(
             }
             if let Err(e) = renderer.sweep().await {
                 tracing::warn!(error = %e, "document sweep failed");
+            }
+            // Signing: reminders, expiry at the deadline, and any seal a crash left halfway.
+            if let Err(e) = signing.tick(chrono::Utc::now()).await {
+                tracing::warn!(error = %e, "signing tick failed");
             }
             n += 1;
             if n.is_multiple_of(2) {

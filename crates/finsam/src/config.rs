@@ -22,6 +22,8 @@ pub struct RawConfig {
     pub mail_from: Option<String>,
     pub session_idle_minutes: i64,
     pub log_format: String,
+    /// Sealed PDFs up to this size are attached to the members' e-mail; larger go as a link.
+    pub mail_attach_limit_mib: u64,
 }
 
 impl Default for RawConfig {
@@ -39,6 +41,7 @@ impl Default for RawConfig {
             mail_from: None,
             session_idle_minutes: 8 * 60,
             log_format: "text".into(),
+            mail_attach_limit_mib: 10,
         }
     }
 }
@@ -79,6 +82,7 @@ pub struct Config {
     pub mail_from: finsam_mail::Mailbox,
     pub session_idle: chrono::Duration,
     pub log_format: String,
+    pub mail_attach_limit: u64,
 }
 
 impl std::fmt::Debug for Config {
@@ -179,6 +183,7 @@ impl Config {
             mail_from,
             session_idle: chrono::Duration::minutes(raw.session_idle_minutes),
             log_format: raw.log_format,
+            mail_attach_limit: raw.mail_attach_limit_mib.saturating_mul(1024 * 1024),
         })
     }
 }

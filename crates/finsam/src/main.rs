@@ -105,6 +105,7 @@ async fn main() -> anyhow::Result<()> {
                 transport: app::transport(&cfg)?,
                 from: cfg.mail_from.clone(),
                 kick: Default::default(),
+                storage: Some(finsam_storage::Storage::local(&cfg.objects_dir)?),
             };
             worker.run(app::shutdown_signal()).await;
             Ok(())
@@ -314,6 +315,7 @@ async fn render(
     let renderer = Renderer {
         db: db.clone(),
         storage: storage.clone(),
+        signing: None,
     };
     match renderer.render(tenant, v.id).await? {
         Outcome::Ready => {}

@@ -136,6 +136,49 @@ async fn fixture(app: &TestApp) -> Fixture {
                 .id,
         );
     }
+    // A signing round in each förbund (on its version; the round's rules do not look at the file).
+    let mut round_ids = Vec::new();
+    for (i, t) in [own_t.id, foreign_t.id].into_iter().enumerate() {
+        let v = finsam_db::repo::documents::version(&app.db, t, version_ids[i])
+            .await
+            .unwrap()
+            .unwrap();
+        let (round, _) = finsam_signing::Round::start(
+            finsam_signing::round::NewRound {
+                signers: vec![finsam_signing::round::NewSigner {
+                    name: "Anna".into(),
+                    email: EmailAddress::parse("anna@eksjo.example").unwrap(),
+                    title: None,
+                    organisation: None,
+                }],
+                ordered: false,
+                deadline: (chrono::Utc::now() + chrono::Duration::days(10)).date_naive(),
+                message: None,
+                reminders: Default::default(),
+                version_sha256: "ab".repeat(32),
+            },
+            chrono::Utc::now(),
+        )
+        .unwrap();
+        let row = finsam_db::repo::signing::insert_round(
+            &app.db,
+            finsam_db::repo::signing::NewRoundRow {
+                tenant_id: t,
+                document_id: v.document_id,
+                version_id: v.id,
+                reference: round.reference.as_str(),
+                status: "pending",
+                state: serde_json::to_string(&round).unwrap(),
+                ends_at: round.ends_at(),
+                auto_distribute: false,
+                previous_round_id: None,
+                started_by: None,
+            },
+        )
+        .await
+        .unwrap();
+        round_ids.push(row.id);
+    }
     // A survey in each förbund.
     let mut survey_ids = Vec::new();
     for (t, key) in [(own_t.id, "enkat-egen"), (foreign_t.id, "enkat-annan")] {
@@ -160,8 +203,10 @@ async fn fixture(app: &TestApp) -> Fixture {
                report: i64,
                meeting: i64,
                survey: i64,
-               version: i64| {
+               version: i64,
+               round: i64| {
         HashMap::from([
+            ("round_id", round.to_string()),
             ("version_id", version.to_string()),
             ("survey_id", survey.to_string()),
             ("slug", slug.to_owned()),
@@ -185,6 +230,7 @@ async fn fixture(app: &TestApp) -> Fixture {
             meeting_ids[0],
             survey_ids[0],
             version_ids[0],
+            round_ids[0],
         ),
         foreign: map(
             FOREIGN,
@@ -195,6 +241,7 @@ async fn fixture(app: &TestApp) -> Fixture {
             meeting_ids[1],
             survey_ids[1],
             version_ids[1],
+            round_ids[1],
         ),
         unattached_insats: unattached.to_string(),
         unattached_report: unattached_report.to_string(),

@@ -13,6 +13,8 @@ pub struct Model {
     pub logo_sha256: Option<String>,
     pub logo_kind: Option<String>,
     pub orgnr: Option<String>,
+    pub mail_from_name: Option<String>,
+    pub mail_reply_to: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -40,6 +40,8 @@ pub mod action {
     pub const REPORT_SUBMITTED: &str = "report_submitted";
     pub const REPORT_APPROVED: &str = "report_approved";
     pub const REPORT_RETURNED: &str = "report_returned";
+    pub const SIGNING_STARTED: &str = "signing_started";
+    pub const DOCUMENT_DISTRIBUTED: &str = "document_distributed";
 }
 
 pub struct NewEvent<'a> {

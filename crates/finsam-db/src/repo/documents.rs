@@ -84,6 +84,28 @@ pub async fn queue_version<C: ConnectionTrait>(
     .await?)
 }
 
+/// The sealed rendering of a signing round: a new version of the same document, queued, that the
+/// renderer builds from the signed version's input and the round's signature page. One per round.
+pub async fn queue_sealed_version<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    document_id: i64,
+    round_id: i64,
+) -> Result<Version> {
+    if let Some(v) = version::Entity::find()
+        .filter(version::Column::TenantId.eq(tenant_id))
+        .filter(version::Column::SigningRoundId.eq(round_id))
+        .one(db)
+        .await?
+    {
+        return Ok(v);
+    }
+    let v = queue_version(db, tenant_id, document_id, None, None).await?;
+    let mut row: version::ActiveModel = v.into();
+    row.signing_round_id = Set(Some(round_id));
+    Ok(row.update(db).await?)
+}
+
 pub async fn list<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<Vec<Document>> {
     Ok(document::Entity::find()
         .filter(document::Column::TenantId.eq(tenant_id))

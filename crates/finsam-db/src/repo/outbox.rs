@@ -17,6 +17,7 @@ pub const SENDING: &str = "sending";
 pub const SENT: &str = "sent";
 pub const FAILED: &str = "failed";
 
+#[derive(Default)]
 pub struct NewMessage<'a> {
     pub tenant_id: Option<i64>,
     /// Names the message once: enqueueing the same key again does nothing.
@@ -25,6 +26,11 @@ pub struct NewMessage<'a> {
     pub subject: &'a str,
     pub body_text: &'a str,
     pub body_html: &'a str,
+    /// An object-storage key and the file name to attach it under (a sealed PDF).
+    pub attachment: Option<(&'a str, &'a str)>,
+    /// The sender's display name (the förbund's), and where replies go.
+    pub from_name: Option<&'a str>,
+    pub reply_to: Option<&'a str>,
 }
 
 /// Queues a message; answers false when a message with this key already exists.
@@ -43,6 +49,10 @@ pub async fn enqueue<C: ConnectionTrait>(db: &C, m: NewMessage<'_>) -> Result<bo
         last_error: Set(None),
         created_at: Set(now),
         sent_at: Set(None),
+        attachment_key: Set(m.attachment.map(|a| a.0.to_owned())),
+        attachment_name: Set(m.attachment.map(|a| a.1.to_owned())),
+        from_name: Set(m.from_name.map(str::to_owned)),
+        reply_to: Set(m.reply_to.map(str::to_owned)),
         ..Default::default()
     };
     let res = outbox_message::Entity::insert(row)
@@ -136,6 +146,20 @@ pub async fn mark_attempt_failed<C: ConnectionTrait>(
 
 pub async fn list_all<C: ConnectionTrait>(db: &C) -> Result<Vec<OutboxMessage>> {
     Ok(outbox_message::Entity::find()
+        .order_by_asc(outbox_message::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// The messages whose idempotency key starts with `prefix` (a round's, a distribution's), oldest first.
+pub async fn with_key_prefix<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    prefix: &str,
+) -> Result<Vec<OutboxMessage>> {
+    Ok(outbox_message::Entity::find()
+        .filter(outbox_message::Column::TenantId.eq(tenant_id))
+        .filter(outbox_message::Column::IdempotencyKey.starts_with(prefix))
         .order_by_asc(outbox_message::Column::Id)
         .all(db)
         .await?)

@@ -69,3 +69,20 @@ pub async fn set_orgnr<C: ConnectionTrait>(
     row.update(db).await?;
     Ok(())
 }
+
+/// Sets the sender name and reply-to address of the förbund's e-mail (`None` for the platform's).
+pub async fn set_mail_sender<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    from_name: Option<&str>,
+    reply_to: Option<&str>,
+) -> Result<()> {
+    let Some(t) = tenant::Entity::find_by_id(tenant_id).one(db).await? else {
+        return Ok(());
+    };
+    let mut row: tenant::ActiveModel = t.into();
+    row.mail_from_name = Set(from_name.map(str::to_owned));
+    row.mail_reply_to = Set(reply_to.map(str::to_owned));
+    row.update(db).await?;
+    Ok(())
+}

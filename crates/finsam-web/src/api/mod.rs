@@ -17,6 +17,8 @@ pub mod members;
 pub mod organisation;
 pub mod people;
 pub mod reports;
+pub mod schedule;
+pub mod signing;
 pub mod surveys;
 pub mod xlsx;
 pub mod yeardata;
@@ -45,10 +47,13 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         budget_edit::get, budget_edit::put,
         surveys::list, surveys::get, surveys::create, surveys::update,
         documents::create, documents::list, documents::get_version, documents::pdf,
+        schedule::get, schedule::put, schedule::create_run,
         logo::get, logo::put, logo::delete, logo::get_profile, logo::put_profile,
         surveys::results, surveys::put_result, surveys::delete_result,
         accounts_edit::get, accounts_edit::put, accounts_edit::get_delar, accounts_edit::put_delar,
         admin::tenants, admin::create_tenant, admin::invite, admin::accounts,
+        signing::start, signing::get_round, signing::events, signing::request_code, signing::decision,
+        signing::distribute, signing::distribution, signing::verify, signing::verify_reference,
         health::healthz, health::readyz,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail, crate::error::FieldError)),
@@ -57,6 +62,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         (name = "auth", description = "Inloggning"),
         (name = "tenant", description = "Ett förbunds uppgifter"),
         (name = "admin", description = "Plattformsadministration"),
+        (name = "signing", description = "Underskrifter, utskick och verifiering"),
         (name = "ops", description = "Drift")
     )
 )]

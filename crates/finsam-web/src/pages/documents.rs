@@ -192,6 +192,8 @@ pub async fn version(
             title => heading.clone(), heading, version => Value::from(Serde(&out)),
             status_label => status_label(&v.status),
             pending => v.status == "queued" || v.status == "rendering",
+            can_sign => ctx.can(finsam_core::Permission::Manage) && v.status == "ready" && !v.draft && v.signing_round_id.is_none(),
+            sealed_round => v.signing_round_id,
             tenant => views::tenant_value(&ctx), ..layout
         },
     );

@@ -11,6 +11,8 @@ pub mod members;
 pub mod organisation;
 pub mod organisation_edit;
 pub mod reports;
+pub mod schedule;
+pub mod signing;
 pub mod surveys;
 pub mod tenant;
 pub mod year;
