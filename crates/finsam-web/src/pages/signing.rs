@@ -182,6 +182,8 @@ pub async fn start_form(
 
 #[derive(Serialize, Default, Clone)]
 struct StartFormValues {
+    /// The round this one restarts.
+    previous: Option<i64>,
     deadline: String,
     message: String,
     ordered: bool,
@@ -220,6 +222,7 @@ fn parse_start_form(pairs: &[(String, String)]) -> (Vec<SignerRow>, StartFormVal
         });
     }
     let values = StartFormValues {
+        previous: get("previous_round_id").parse().ok(),
         deadline: get("deadline"),
         message: get("message"),
         ordered: !get("ordered").is_empty(),
@@ -240,7 +243,16 @@ pub async fn start(
     documents::version(&state.db, ctx.tenant_id(), version_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let (rows, values) = parse_start_form(&pairs);
+    let (rows, mut values) = parse_start_form(&pairs);
+    // A restart names the round it replaces; only a round of this förbund and version counts.
+    if let Some(p) = values.previous {
+        let ok = repo::get(&state.db, ctx.tenant_id(), p)
+            .await?
+            .is_some_and(|r| r.version_id == version_id);
+        if !ok {
+            values.previous = None;
+        }
+    }
     let req = StartRequest {
         signers: Some(
             rows.iter()
@@ -258,7 +270,7 @@ pub async fn start(
         reminder_days: None,
         distribute_when_sealed: values.distribute,
     };
-    let result = match api::start_round(&ctx, version_id, req, None) {
+    let result = match api::start_round(&ctx, version_id, req, values.previous) {
         Ok(start) => api::start_and_audit(&state, &ctx, &client, start).await,
         Err(e) => Err(e),
     };
@@ -525,6 +537,7 @@ pub async fn restart(
         })
         .collect();
     let values = StartFormValues {
+        previous: Some(row.id),
         deadline: (stockholm_date(Utc::now()) + Duration::days(14)).to_string(),
         message: round.message.clone().unwrap_or_default(),
         ordered: round.ordered,
@@ -790,6 +803,7 @@ pub async fn sign_decide(
 fn verify_page(
     result: Option<&api::VerifyOut>,
     asked: Option<&str>,
+    csrf: Option<&str>,
     status: StatusCode,
 ) -> Response {
     (
@@ -798,7 +812,7 @@ fn verify_page(
             "verify.html",
             context! {
                 title => "Kontrollera ett underskrivet dokument",
-                result => result.map(|r| Value::from(Serde(r))), asked,
+                result => result.map(|r| Value::from(Serde(r))), asked, csrf,
             },
         ),
     )
@@ -839,6 +853,7 @@ pub async fn verify_form(
 pub async fn verify_upload(
     State(state): State<AppState>,
     client: ClientInfo,
+    jar: CookieJar,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Response {
     if let Err(e) = api::throttle(&state, "verify", &client) {
@@ -856,14 +871,20 @@ pub async fn verify_upload(
         }
     }
     let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {
-        return verify_page(
-            None,
-            Some("Välj en PDF-fil att kontrollera."),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
+        let (jar, csrf) = csrf_for_page(&state, jar);
+        return (
+            jar,
+            verify_page(
+                None,
+                Some("Välj en PDF-fil att kontrollera."),
+                Some(&csrf),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+        )
+            .into_response();
     };
     match api::verify_bytes(&state, &bytes).await {
-        Ok(r) => verify_page(Some(&r), None, StatusCode::OK),
+        Ok(r) => verify_page(Some(&r), None, None, StatusCode::OK),
         Err(e) => PageError(e).into_response(),
     }
 }
@@ -883,7 +904,7 @@ pub async fn verify_reference(
             } else {
                 StatusCode::NOT_FOUND
             };
-            verify_page(Some(&r), None, status)
+            verify_page(Some(&r), None, None, status)
         }
         Err(e) => PageError(e).into_response(),
     }
