@@ -30,8 +30,8 @@ const COACH = 'coach@hoglandet.example';
 const HOME = '/t/hoglandet';
 const PAGE = '/t/hoglandet/arshjul';
 
-/** The fieldset of one entry in the edit form. */
-const entry = (page, label) => page.getByRole('group', { name: label, exact: true });
+/** The fieldset of an entry's day in the edit form ("Årsredovisning: körs"). */
+const entry = (page, label) => page.getByRole('group', { name: `${label}: körs`, exact: true });
 
 test('årshjul: the kansli reads the schedule, and a date that does not exist is refused at its field', async () => {
   const page = await newPage();
@@ -87,7 +87,7 @@ test('årshjul: Kör nu makes the årsredovisning once; the second time it answe
   await page.goto(PAGE);
   const year = page.getByLabel('Årsredovisning: år', { exact: true });
   await year.fill('2024');
-  let response = await clickAndWait(page, page.getByRole('button', { name: 'Kör nu: Årsredovisning', exact: true }));
+  let response = await clickAndWait(page, page.getByRole('button', { name: 'Kör nu – Årsredovisning', exact: true }));
   assert.equal(response.status(), 200);
   assert.equal(pathOf(page), PAGE);
   const status = norm((await page.getByRole('status').allInnerTexts()).join(' '));
@@ -106,7 +106,7 @@ test('årshjul: Kör nu makes the årsredovisning once; the second time it answe
 
   // Again: nothing new is made; the page says it has run, and links to the same document.
   await page.getByLabel('Årsredovisning: år', { exact: true }).fill('2024');
-  response = await clickAndWait(page, page.getByRole('button', { name: 'Kör nu: Årsredovisning', exact: true }));
+  response = await clickAndWait(page, page.getByRole('button', { name: 'Kör nu – Årsredovisning', exact: true }));
   assert.equal(response.status(), 409);
   const alert = await alertText(page);
   assert.ok(alert.includes('Årsredovisning 2024 har redan körts'), `alert: "${alert}"`);
@@ -124,7 +124,7 @@ test('årshjul: Kör nu makes the årsredovisning once; the second time it answe
   await page.goto(PAGE);
   const vp = page.getByLabel('Verksamhetsplan med budget: år', { exact: true });
   await vp.fill('nästa år');
-  response = await clickAndWait(page, page.getByRole('button', { name: 'Kör nu: Verksamhetsplan med budget', exact: true }));
+  response = await clickAndWait(page, page.getByRole('button', { name: 'Kör nu – Verksamhetsplan med budget', exact: true }));
   assert.equal(response.status(), 422);
   await expectErrorSummary(page);
   await expectFieldError(page.getByLabel('Verksamhetsplan med budget: år', { exact: true }), 'fyra siffror');
@@ -141,7 +141,7 @@ test('årshjul: the styrelse reads the schedule and its runs without the forms; 
   assert.equal(await page.getByRole('button', { name: /^Kör nu/ }).count(), 0, 'no Kör nu');
   const runs = await tableUnderHeading(page, 'Senaste körningarna');
   assert.equal(runs[0][0], 'Årsredovisning');
-  assert.equal(await page.getByRole('link', { name: 'Se dokumentet: Årsredovisning 2024', exact: true }).count(), 1);
+  assert.equal(await page.getByRole('link', { name: 'Se dokumentet – Årsredovisning 2024', exact: true }).count(), 1);
   await expectNoSeriousAxeViolations(page, `${PAGE} (styrelse)`);
 
   const coach = await newPage();

@@ -60,12 +60,14 @@ impl Banner {
         let text = if already {
             already_message(run)
         } else {
-            format!(
-                "{} {}: {}",
-                crate::api::schedule::kind_label(&run.kind),
-                run.year,
-                run.detail.clone().unwrap_or_default()
-            )
+            run.detail.clone().unwrap_or_else(|| {
+                format!(
+                    "{} {}: {}.",
+                    crate::api::schedule::kind_label(&run.kind),
+                    run.year,
+                    crate::api::schedule::outcome_label(&run.outcome).to_lowercase()
+                )
+            })
         };
         Self {
             text,
