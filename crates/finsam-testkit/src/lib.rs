@@ -480,3 +480,19 @@ pub fn form_fields(html: &str, action: &str) -> Vec<(String, String)> {
     }
     out
 }
+
+/// A PDF's text by `pdftotext` (poppler-utils), with no-break spaces as spaces.
+pub fn pdftotext(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let path = dir.path().join("d.pdf");
+    std::fs::write(&path, pdf).expect("write the PDF");
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    assert!(out.status.success());
+    String::from_utf8(out.stdout)
+        .expect("UTF-8 text")
+        .replace('\u{a0}', " ")
+}

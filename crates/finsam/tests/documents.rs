@@ -1,7 +1,7 @@
 //! Documents: the kansli asks for a rendering, the render job makes an immutable version with its
 //! provenance, the board reads and downloads it; a year whose checks fail renders only as a draft.
 
-use finsam_testkit::{PASSWORD, TestApp, csrf_from, spawn_app};
+use finsam_testkit::{PASSWORD, TestApp, csrf_from, pdftotext, spawn_app};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -33,21 +33,6 @@ async fn pdf_of(app: &TestApp, token: &str, slug: &str, v: &Value) -> Vec<u8> {
         .await
         .unwrap()
         .to_vec()
-}
-
-fn pdftotext(pdf: &[u8]) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("d.pdf");
-    std::fs::write(&path, pdf).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) is installed");
-    assert!(out.status.success());
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .replace('\u{a0}', " ")
 }
 
 async fn request(app: &TestApp, token: &str, slug: &str, body: Value) -> finsam_testkit::Answer {

@@ -4,7 +4,7 @@
 //! the members' registrators each receive the sealed PDF.
 
 use chrono::{Duration, Utc};
-use finsam_testkit::{Mail, TestApp, spawn_app};
+use finsam_testkit::{Mail, TestApp, pdftotext, spawn_app};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -157,21 +157,6 @@ async fn decide(app: &TestApp, token: &str, body: Value) -> finsam_testkit::Answ
         Some(body),
     )
     .await
-}
-
-fn pdftotext(pdf: &[u8]) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("d.pdf");
-    std::fs::write(&path, pdf).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) is installed");
-    assert!(out.status.success());
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .replace('\u{a0}', " ")
 }
 
 async fn verify(app: &TestApp, pdf: &[u8]) -> Value {
