@@ -343,18 +343,29 @@ test('documents: the kansli sets the organisationsnummer (a wrong one is named a
   await expectNoSeriousAxeViolations(page, '/t/hoglandet/logotyp');
 
   const orgnr = page.getByLabel('Förbundets organisationsnummer', { exact: true });
+  const fromName = page.getByLabel('Avsändarnamn på e-post', { exact: true });
+  const replyTo = page.getByLabel('Svar till (e-postadress)', { exact: true });
   await orgnr.fill('222000-1718');
-  response = await clickAndWait(page, page.getByRole('button', { name: 'Spara organisationsnumret', exact: true }));
+  await fromName.fill('Samordningsförbundet Höglandet');
+  await replyTo.fill('kansliet@');
+  response = await clickAndWait(page, page.getByRole('button', { name: 'Spara uppgifterna', exact: true }));
   assert.equal(response.status(), 422);
   await expectErrorSummary(page);
   await expectFieldError(page.getByLabel('Förbundets organisationsnummer', { exact: true }), 'kontrollsiffra');
+  await expectFieldError(page.getByLabel('Svar till (e-postadress)', { exact: true }), 'e-postadress');
+  // What was typed is kept, the name too.
   assert.equal(await page.getByLabel('Förbundets organisationsnummer', { exact: true }).inputValue(), '222000-1718');
+  assert.equal(await page.getByLabel('Avsändarnamn på e-post', { exact: true }).inputValue(), 'Samordningsförbundet Höglandet');
+  assert.equal(await page.getByLabel('Svar till (e-postadress)', { exact: true }).inputValue(), 'kansliet@');
   await expectNoSeriousAxeViolations(page, '/t/hoglandet/logotyp (with errors)');
 
   await page.getByLabel('Förbundets organisationsnummer', { exact: true }).fill('2220001719');
-  response = await clickAndWait(page, page.getByRole('button', { name: 'Spara organisationsnumret', exact: true }));
+  await page.getByLabel('Svar till (e-postadress)', { exact: true }).fill('Kansli@Hoglandet.example');
+  response = await clickAndWait(page, page.getByRole('button', { name: 'Spara uppgifterna', exact: true }));
   assert.equal(response.status(), 200);
   assert.equal(await page.getByLabel('Förbundets organisationsnummer', { exact: true }).inputValue(), '222000-1719');
+  assert.equal(await page.getByLabel('Avsändarnamn på e-post', { exact: true }).inputValue(), 'Samordningsförbundet Höglandet');
+  assert.equal(await page.getByLabel('Svar till (e-postadress)', { exact: true }).inputValue(), 'kansli@hoglandet.example');
   // The logo upload is a labelled file field.
   const file = page.getByLabel('Ladda upp en logotyp', { exact: true });
   assert.equal(await file.getAttribute('type'), 'file');

@@ -542,6 +542,14 @@ test('signing: a new round with the same signers; all three sign and the documen
   assert.equal(sha256(bytes), sha, 'the sealed PDF has the SHA-256 shown');
   shared.sealedBytes = bytes;
 
+  // The audit trail, for the records: a PDF from the link under Händelser.
+  const trailLink = page.getByRole('link', { name: 'Ladda ner signeringsloggen (PDF)', exact: true });
+  const trail = await page.request.get(await trailLink.getAttribute('href'));
+  assert.equal(trail.status(), 200);
+  assert.equal(trail.headers()['content-type'], 'application/pdf');
+  assert.match(trail.headers()['content-disposition'], /signeringslogg-/);
+  assert.equal((await trail.body()).subarray(0, 5).toString('latin1'), '%PDF-');
+
   await page.getByRole('heading', { level: 2, name: 'Skicka till medlemmarna', exact: true }).waitFor();
   await expectNoSeriousAxeViolations(page, `${shared.secondRoundPath} (sealed)`);
   await screenshot(page, 'signing-round-sealed');

@@ -10,6 +10,7 @@ mod m20261122_000004_tenant_logo;
 mod m20261122_000005_tenant_orgnr;
 mod m20261122_000006_signing;
 mod m20261122_000007_schedule;
+mod m20261122_000008_schedule_signing;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000005_tenant_orgnr::Migration),
             Box::new(m20261122_000006_signing::Migration),
             Box::new(m20261122_000007_schedule::Migration),
+            Box::new(m20261122_000008_schedule_signing::Migration),
         ]
     }
 }

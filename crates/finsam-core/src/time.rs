@@ -10,6 +10,11 @@ pub fn format_stockholm(t: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// The date in Europe/Stockholm at `t`: a document's date, today's date of a schedule.
+pub fn stockholm_date(t: DateTime<Utc>) -> chrono::NaiveDate {
+    t.with_timezone(&Stockholm).date_naive()
+}
+
 /// `2024-02-28 10:45 +01:00`, for lists in the UI.
 pub fn format_stockholm_minutes(t: DateTime<Utc>) -> String {
     t.with_timezone(&Stockholm)

@@ -22,6 +22,9 @@ static TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../typst-t
 /// The version of the typst compiler, recorded with every rendering.
 pub const TYPST_VERSION: &str = "0.15.1";
 
+/// The folder of the signing rounds' audit trail (not a [`Kind`]: it is never a version).
+pub const TRAIL_FOLDER: &str = "signeringslogg";
+
 /// The assets a job may give its template, by the path the template reads.
 pub const ASSET_PATHS: [&str; 3] = ["/logo.png", "/logo.svg", "/qr.svg"];
 
@@ -196,16 +199,32 @@ impl Engine {
 
     /// Compiles the kind's template with the job's input into a PDF/A-2a + PDF/UA-1 file.
     pub fn render(&self, job: &Job<'_>) -> Result<Rendered, RenderError> {
+        self.compile(job.kind.folder(), job.input, job.date, &job.assets)
+    }
+
+    /// Compiles the audit trail of a signing round (`typst-templates/signeringslogg/`): a record for
+    /// the kansli, rendered when it is downloaded and never stored as a version of a document.
+    pub fn render_trail(
+        &self,
+        input: &[u8],
+        date: chrono::NaiveDate,
+    ) -> Result<Rendered, RenderError> {
+        self.compile(TRAIL_FOLDER, input, date, &[])
+    }
+
+    fn compile(
+        &self,
+        folder: &str,
+        input: &[u8],
+        date: chrono::NaiveDate,
+        job_assets: &[(&'static str, Vec<u8>)],
+    ) -> Result<Rendered, RenderError> {
         use chrono::Datelike;
         let started = Instant::now();
-        let today = Datetime::from_ymd(
-            job.date.year(),
-            job.date.month() as u8,
-            job.date.day() as u8,
-        )
-        .ok_or_else(|| RenderError::Input(format!("the date {} is out of range", job.date)))?;
+        let today = Datetime::from_ymd(date.year(), date.month() as u8, date.day() as u8)
+            .ok_or_else(|| RenderError::Input(format!("the date {date} is out of range")))?;
         let mut assets = HashMap::new();
-        for (path, bytes) in &job.assets {
+        for (path, bytes) in job_assets {
             if !ASSET_PATHS.contains(path) {
                 return Err(RenderError::Input(format!("{path} is not an asset path")));
             }
@@ -213,9 +232,9 @@ impl Engine {
         }
         let world = JobWorld {
             engine: self,
-            main: file_id(&format!("/{}/main.typ", job.kind.folder())),
+            main: file_id(&format!("/{folder}/main.typ")),
             input_id: file_id("/input.json"),
-            input: Bytes::new(job.input.to_vec()),
+            input: Bytes::new(input.to_vec()),
             assets,
             today,
         };

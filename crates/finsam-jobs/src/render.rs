@@ -63,9 +63,7 @@ pub enum InputError {
 
 /// The document's date: the day the version was asked for, in Europe/Stockholm.
 pub fn version_date(v: &documents::Version) -> NaiveDate {
-    v.created_at
-        .with_timezone(&chrono_tz::Europe::Stockholm)
-        .date_naive()
+    finsam_core::time::stockholm_date(v.created_at)
 }
 
 /// What a render is given: the kind, the input JSON, the document's date and the assets (the logo).

@@ -18,6 +18,7 @@ use apalis::prelude::*;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use finsam_core::Role;
 use finsam_core::finance::checks::{checks, delar_checks};
+pub use finsam_core::time::stockholm_date;
 use finsam_db::repo::schedule::{self as repo, Claim, EntryValues, Run, outcome, trigger};
 use finsam_db::repo::{documents, memberships, outbox, tenants, yearfile};
 use finsam_db::{Conn, ConnectionTrait, TransactionTrait};
@@ -254,12 +255,6 @@ pub fn check_date(month: u32, day: u32) -> Result<(), String> {
         ));
     }
     Ok(())
-}
-
-/// Today in Europe/Stockholm.
-pub fn stockholm_date(now: DateTime<Utc>) -> NaiveDate {
-    now.with_timezone(&chrono_tz::Europe::Stockholm)
-        .date_naive()
 }
 
 /// The year "Kör nu" offers first: last year's årsredovisning, this year's delårsrapport, next year's
@@ -633,6 +628,9 @@ pub struct Scheduler {
     pub base_url: String,
     /// Wakes the e-mail worker after notices are queued.
     pub mail_kick: Option<Arc<tokio::sync::Notify>>,
+    /// Starts the signing of what a run rendered, due by the run's date; without one, nothing is
+    /// started (the kansli starts it from the document).
+    pub signing: Option<crate::signing::Signing>,
 }
 
 impl Scheduler {
@@ -684,7 +682,169 @@ impl Scheduler {
                 }
             }
         }
+        if let Some(signing) = &self.signing {
+            self.start_signing(t, signing, now).await?;
+        }
         Ok(made)
+    }
+
+    /// Starts the signing round of each rendered årsredovisning or delårsrapport that is to be signed
+    /// by its run's date, once its version is ready: the kind's default signers, the run's date as the
+    /// deadline. Once per run across processes (a claim on the run); a version that already has a round
+    /// (started by hand) is left alone; what cannot start (a draft, no signer with an address) is told to
+    /// the kansli once and not tried again.
+    pub async fn start_signing(
+        &self,
+        t: &tenants::Tenant,
+        signing: &crate::signing::Signing,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        use crate::signing::{SigningError, StartRound};
+        let today = stockholm_date(now);
+        for run in repo::signing_candidates(&self.db, t.id, today, now).await? {
+            let (Some(kind), Some(version_id), Some(due_on)) =
+                (ScheduleKind::parse(&run.kind), run.version_id, run.due_on)
+            else {
+                continue;
+            };
+            if kind == ScheduleKind::Verksamhetsplan {
+                // Its date is the styrelse's decision, not a signature.
+                continue;
+            }
+            let Some(v) = documents::version(&self.db, t.id, version_id).await? else {
+                continue;
+            };
+            if v.status != documents::status::READY && v.status != documents::status::FAILED {
+                continue; // still rendering: the next tick looks again
+            }
+            if let Some(existing) = finsam_db::repo::signing::for_version(&self.db, t.id, v.id)
+                .await?
+                .last()
+            {
+                repo::finish_signing(&self.db, t.id, run.id, Some(existing.id), None, now).await?;
+                continue;
+            }
+            if !repo::claim_signing(&self.db, t.id, run.id, now).await? {
+                continue;
+            }
+            let note = if v.status == documents::status::FAILED {
+                Some("Dokumentet kunde inte skapas.".to_owned())
+            } else {
+                let what = kind.definite();
+                let started = signing
+                    .start(
+                        StartRound {
+                            tenant_id: t.id,
+                            version_id: v.id,
+                            signers: None,
+                            ordered: false,
+                            deadline: due_on,
+                            message: Some(format!(
+                                "Enligt förbundets årshjul ska {what} för {} vara underskriven senast {}.",
+                                run.year,
+                                long_date(due_on)
+                            )),
+                            reminder_days: None,
+                            auto_distribute: false,
+                            started_by: None,
+                            sender_name: t.name.clone(),
+                            previous_round_id: None,
+                        },
+                        now,
+                    )
+                    .await;
+                match started {
+                    Ok(round) => {
+                        repo::finish_signing(&self.db, t.id, run.id, Some(round.id), None, now)
+                            .await?;
+                        tracing::info!(
+                            tenant_id = t.id,
+                            run_id = run.id,
+                            round_id = round.id,
+                            "the yearly cycle started a signing round"
+                        );
+                        None
+                    }
+                    Err(SigningError::Field { message, .. }) => Some(message),
+                    Err(SigningError::Conflict(message)) => Some(message),
+                    Err(SigningError::Refused(e)) => Some(e.to_string()),
+                    Err(e) => {
+                        // The database or the like: the claim lapses and a later tick tries again.
+                        tracing::warn!(tenant_id = t.id, run_id = run.id, error = ?e, "starting the scheduled signing failed");
+                        continue;
+                    }
+                }
+            };
+            if let Some(note) = note {
+                self.signing_refused(t, &run, kind, &note, now).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Records why a run's signing could not start and tells the kansli, in one transaction.
+    async fn signing_refused(
+        &self,
+        t: &tenants::Tenant,
+        run: &Run,
+        kind: ScheduleKind,
+        note: &str,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        let year = run.year;
+        let base = self.base_url.trim_end_matches('/');
+        let subject = format!(
+            "Underskriften av {} {year} kunde inte startas",
+            kind.definite()
+        );
+        let paragraphs = vec![
+            format!(
+                "Enligt årshjulet skulle underskriften av {} för {year} ha startats nu. Det gick inte:",
+                kind.definite()
+            ),
+            "Rätta det och starta underskriften från dokumentet.".to_owned(),
+        ];
+        let items = vec![note.to_owned()];
+        let link = format!(
+            "{base}/t/{}/dokument/versioner/{}",
+            t.slug,
+            run.version_id.unwrap_or_default()
+        );
+        let mail = finsam_mail::templates::notice(&finsam_mail::templates::Notice {
+            forbund: &t.name,
+            subject: &subject,
+            heading: &subject,
+            paragraphs: &paragraphs,
+            items: &items,
+            link: Some(&link),
+            link_text: Some("Öppna dokumentet"),
+        });
+        let txn = self.db.begin().await?;
+        repo::finish_signing(&txn, t.id, run.id, None, Some(note), now).await?;
+        for h in memberships::holders(&txn, t.id).await? {
+            if h.role != Role::Kansli || h.disabled {
+                continue;
+            }
+            let key = format!("schedule-signing:{}:{}:{}", t.id, run.id, h.email);
+            outbox::enqueue(
+                &txn,
+                outbox::NewMessage {
+                    tenant_id: Some(t.id),
+                    idempotency_key: &key,
+                    recipient: &h.email,
+                    subject: &mail.subject,
+                    body_text: &mail.text,
+                    body_html: &mail.html,
+                    ..Default::default()
+                },
+            )
+            .await?;
+        }
+        txn.commit().await?;
+        if let Some(k) = &self.mail_kick {
+            k.notify_one();
+        }
+        Ok(())
     }
 
     /// Runs one request in its own transaction, then pushes the render job and wakes the mail worker.

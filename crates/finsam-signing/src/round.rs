@@ -349,10 +349,7 @@ pub fn deadline_ends_at(deadline: NaiveDate) -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
-/// Today's date in Stockholm.
-pub fn stockholm_date(now: DateTime<Utc>) -> NaiveDate {
-    now.with_timezone(&Stockholm).date_naive()
-}
+pub use finsam_core::time::stockholm_date;
 
 impl Round {
     /// Starts a round: checks the signers, the deadline and the version, and invites (all signers, or

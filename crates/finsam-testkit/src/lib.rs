@@ -336,6 +336,10 @@ impl TestApp {
 #[derive(Debug, Clone)]
 pub struct Mail {
     pub to: String,
+    /// The sender's display name (empty when there is none).
+    pub from_name: String,
+    /// The Reply-To address (empty when there is none).
+    pub reply_to: String,
     pub subject: String,
     pub text: String,
     pub html: String,
@@ -355,8 +359,22 @@ impl Mail {
             .and_then(|a| a.address())
             .unwrap_or_default()
             .to_owned();
+        let from_name = m
+            .from()
+            .and_then(|a| a.first())
+            .and_then(|a| a.name())
+            .unwrap_or_default()
+            .to_owned();
+        let reply_to = m
+            .reply_to()
+            .and_then(|a| a.first())
+            .and_then(|a| a.address())
+            .unwrap_or_default()
+            .to_owned();
         Mail {
             to,
+            from_name,
+            reply_to,
             subject: m.subject().unwrap_or_default().to_owned(),
             text: m.body_text(0).map(|t| t.into_owned()).unwrap_or_default(),
             html: m.body_html(0).map(|t| t.into_owned()).unwrap_or_default(),

@@ -206,6 +206,11 @@ fn build() -> Routes {
         Tenant(Manage),
         api::signing::events,
     )
+    .get(
+        "/api/v1/t/{slug}/signing-rounds/{round_id}/audit-trail",
+        Tenant(Manage),
+        api::trail::download,
+    )
     .post(
         "/api/v1/t/{slug}/versions/{version_id}/distribution",
         Tenant(Manage),

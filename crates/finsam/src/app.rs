@@ -1,5 +1,6 @@
-//! The running application: database, HTTP server and e-mail worker in one process, with one
-//! shutdown signal. Tests start it the same way on port 0 (see finsam-testkit).
+//! The running application: database, HTTP server and the background work (e-mail, rendering,
+//! signing, the yearly cycle) in one process, with one shutdown signal; `finsam worker` runs the
+//! background work alone. Tests start it the same way on port 0 (see finsam-testkit).
 
 use crate::config::{Config, MailConfig};
 use anyhow::Context;
@@ -54,39 +55,48 @@ pub fn web_config(cfg: &Config) -> WebConfig {
     }
 }
 
-/// A started application.
+/// A started application: the HTTP server (for `serve`), and the background work beside it.
 pub struct Running {
-    pub addr: SocketAddr,
+    /// The server's address; `None` for a worker without a server.
+    pub addr: Option<SocketAddr>,
     pub db: finsam_db::Conn,
     shutdown: watch::Sender<bool>,
-    server: tokio::task::JoinHandle<anyhow::Result<()>>,
-    worker: tokio::task::JoinHandle<()>,
-    render_worker: tokio::task::JoinHandle<()>,
-    housekeeping: tokio::task::JoinHandle<()>,
+    server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    /// Tasks that stop by themselves at the shutdown signal (between messages, between jobs).
+    workers: Vec<tokio::task::JoinHandle<()>>,
+    /// Tasks that hold nothing in flight and are simply stopped.
+    housekeeping: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl Running {
-    /// Stops accepting, lets requests in flight finish, stops the worker between messages.
+    /// Stops accepting, lets requests in flight finish, stops the workers between messages and jobs.
     pub async fn stop(self) -> anyhow::Result<()> {
         let _ = self.shutdown.send(true);
-        let server = self.server.await.context("server task")?;
-        self.worker.await.context("worker task")?;
-        self.render_worker.await.context("render worker task")?;
-        self.housekeeping.abort();
-        server
+        self.wait().await
     }
 
     /// Waits until the shutdown signal has stopped everything.
     pub async fn wait(self) -> anyhow::Result<()> {
-        let server = self.server.await.context("server task")?;
-        self.worker.await.context("worker task")?;
-        self.render_worker.await.context("render worker task")?;
-        self.housekeeping.abort();
+        let server = match self.server {
+            Some(server) => server.await.context("server task")?,
+            None => Ok(()),
+        };
+        for worker in self.workers {
+            worker.await.context("worker task")?;
+        }
+        for task in self.housekeeping {
+            task.abort();
+        }
         server
     }
 
     pub fn shutdown_handle(&self) -> watch::Sender<bool> {
         self.shutdown.clone()
+    }
+
+    /// The server's address (panics for a worker, which has none).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr.expect("this process runs no server")
     }
 }
 
@@ -98,37 +108,66 @@ async fn until_true(mut rx: watch::Receiver<bool>) {
     }
 }
 
-/// Starts the server on `listener` and the e-mail worker beside it.
+/// What the server and the background work share: storage, the render queue, the signing service.
+#[derive(Clone)]
+struct Services {
+    db: finsam_db::Conn,
+    kick: Arc<Notify>,
+    storage: finsam_storage::Storage,
+    queue: RenderQueue,
+    signing: finsam_jobs::signing::Signing,
+    renderer: Renderer,
+}
+
+impl Services {
+    async fn open(cfg: &Config, db: finsam_db::Conn) -> anyhow::Result<Self> {
+        let kick = Arc::new(Notify::new());
+        let storage = finsam_storage::Storage::local(&cfg.objects_dir)
+            .context("opening the object storage")?;
+        let queue = RenderQueue::open(&cfg.data_dir.join("jobs.db")).await?;
+        let signing = finsam_jobs::signing::Signing {
+            db: db.clone(),
+            storage: storage.clone(),
+            base_url: base_url(cfg),
+            mail_kick: kick.clone(),
+            render_queue: Some(queue.clone()),
+            attach_limit: cfg.mail_attach_limit,
+        };
+        let renderer = Renderer {
+            db: db.clone(),
+            storage: storage.clone(),
+            signing: Some(signing.clone()),
+        };
+        Ok(Self {
+            db,
+            kick,
+            storage,
+            queue,
+            signing,
+            renderer,
+        })
+    }
+}
+
+fn base_url(cfg: &Config) -> String {
+    cfg.base_url.as_str().trim_end_matches('/').to_owned()
+}
+
+/// Starts the server on `listener` and the background work beside it.
 pub async fn start(
     cfg: &Config,
     db: finsam_db::Conn,
     listener: TcpListener,
 ) -> anyhow::Result<Running> {
     let addr = listener.local_addr()?;
-    let kick = Arc::new(Notify::new());
-    let storage =
-        finsam_storage::Storage::local(&cfg.objects_dir).context("opening the object storage")?;
-    let queue = RenderQueue::open(&cfg.data_dir.join("jobs.db")).await?;
-    let signing = finsam_jobs::signing::Signing {
-        db: db.clone(),
-        storage: storage.clone(),
-        base_url: cfg.base_url.as_str().trim_end_matches('/').to_owned(),
-        mail_kick: kick.clone(),
-        render_queue: Some(queue.clone()),
-        attach_limit: cfg.mail_attach_limit,
-    };
-    let renderer = Renderer {
-        db: db.clone(),
-        storage: storage.clone(),
-        signing: Some(signing.clone()),
-    };
+    let services = Services::open(cfg, db).await?;
     let state = AppState::new(
-        db.clone(),
+        services.db.clone(),
         web_config(cfg),
-        kick.clone(),
-        storage.clone(),
-        queue.clone(),
-        signing.clone(),
+        services.kick.clone(),
+        services.storage.clone(),
+        services.queue.clone(),
+        services.signing.clone(),
     );
     let throttle = state.throttle.clone();
     let app = finsam_web::router(state);
@@ -144,32 +183,68 @@ pub async fn start(
         .await
         .context("HTTP server")
     });
+    let mut running = background(cfg, services, tx, rx)?;
+    // The sign-in throttle's memory is the server's; it shrinks every minute.
+    running.housekeeping.push(tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            throttle.shrink();
+        }
+    }));
+    running.addr = Some(addr);
+    running.server = Some(server);
+    Ok(running)
+}
+
+/// Starts the background work only (`finsam worker`): e-mail, rendering and sealing, the signing
+/// rounds' reminders and expiry, and the yearly cycle. Stops at `shutdown`.
+pub async fn start_worker(cfg: &Config, db: finsam_db::Conn) -> anyhow::Result<Running> {
+    let services = Services::open(cfg, db).await?;
+    let (tx, rx) = watch::channel(false);
+    background(cfg, services, tx, rx)
+}
+
+fn background(
+    cfg: &Config,
+    services: Services,
+    tx: watch::Sender<bool>,
+    rx: watch::Receiver<bool>,
+) -> anyhow::Result<Running> {
+    let Services {
+        db,
+        kick,
+        storage,
+        queue,
+        signing,
+        renderer,
+    } = services;
     // The yearly cycle (årshjul): ticks once now, then every five minutes (apalis-cron) until shutdown.
     // Each (förbund, document, year) runs once, whichever process ticks: docs/schedule.md.
-    tokio::spawn(
+    let scheduler = tokio::spawn(
         finsam_jobs::schedule::Scheduler {
             db: db.clone(),
             queue: Some(queue.clone()),
-            base_url: cfg.base_url.as_str().trim_end_matches('/').to_owned(),
+            base_url: base_url(cfg),
             mail_kick: Some(kick.clone()),
+            signing: Some(signing.clone()),
         }
         .run(until_true(rx.clone())),
     );
-    let worker = Worker {
+    let mail = Worker {
         db: db.clone(),
         transport: transport(cfg)?,
         from: cfg.mail_from.clone(),
         kick,
         storage: Some(storage),
     };
-    let worker = tokio::spawn(worker.run(until_true(rx.clone())));
+    let mail = tokio::spawn(mail.run(until_true(rx.clone())));
     let kicked = queue.clone();
-    let render_worker = tokio::spawn(queue.run(renderer.clone(), until_true(rx.clone())));
-    let housekeeping = tokio::spawn(async move {
+    let render = tokio::spawn(queue.run(renderer.clone(), until_true(rx.clone())));
+    let sweeper = tokio::spawn(async move {
         // The sweeper: versions left queued (a lost job) or stuck (a dead worker) are rendered here,
         // every 30 s and at once when a rendering is asked for.
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(30));
-        let mut n: u32 = 0;
         loop {
             tokio::select! {
                 _ = tick.tick() => {}
@@ -182,20 +257,15 @@ pub async fn start(
             if let Err(e) = signing.tick(chrono::Utc::now()).await {
                 tracing::warn!(error = %e, "signing tick failed");
             }
-            n += 1;
-            if n.is_multiple_of(2) {
-                throttle.shrink();
-            }
         }
     });
     Ok(Running {
-        addr,
+        addr: None,
         db,
         shutdown: tx,
-        server,
-        worker,
-        render_worker,
-        housekeeping,
+        server: None,
+        workers: vec![mail, render],
+        housekeeping: vec![sweeper, scheduler],
     })
 }
 

@@ -21,7 +21,7 @@ enum Command {
     Serve,
     /// Like `serve`, but first load the three demo förbund into an empty database.
     Demo,
-    /// Run the background worker only.
+    /// Run the background work only: e-mail, rendering and sealing, signing reminders, the yearly cycle.
     Worker,
     /// Run the database migrations and exit.
     Migrate,
@@ -100,15 +100,14 @@ async fn main() -> anyhow::Result<()> {
         Command::Demo => serve(cfg, true).await,
         Command::Worker => {
             let db = app::open_database(&cfg).await?;
-            let worker = finsam_jobs::outbox::Worker {
-                db,
-                transport: app::transport(&cfg)?,
-                from: cfg.mail_from.clone(),
-                kick: Default::default(),
-                storage: Some(finsam_storage::Storage::local(&cfg.objects_dir)?),
-            };
-            worker.run(app::shutdown_signal()).await;
-            Ok(())
+            let running = app::start_worker(&cfg, db).await?;
+            tracing::info!("the worker is running");
+            let shutdown = running.shutdown_handle();
+            tokio::spawn(async move {
+                app::shutdown_signal().await;
+                let _ = shutdown.send(true);
+            });
+            running.wait().await
         }
         Command::CreateAdmin { email, name } => create_admin(&cfg, &email, &name).await,
         Command::Import { tenant, file } => import(&cfg, &tenant, &file).await,
@@ -164,7 +163,7 @@ async fn serve(cfg: config::Config, demo_data: bool) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("listening on {}", cfg.listen))?;
     let running = app::start(&cfg, db, listener).await?;
-    tracing::info!(url = %cfg.base_url, addr = %running.addr, "Finsam is listening");
+    tracing::info!(url = %cfg.base_url, addr = %running.addr(), "Finsam is listening");
     println!("Finsam körs på {}", cfg.base_url);
     let stop = running.shutdown_handle();
     tokio::spawn(async move {

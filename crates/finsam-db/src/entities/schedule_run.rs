@@ -17,6 +17,12 @@ pub struct Model {
     pub requested_by: Option<i64>,
     pub due_on: Option<Date>,
     pub attempts: i32,
+    /// The signing round this run started (a rendered document with a due date).
+    pub signing_round_id: Option<i64>,
+    /// Held while one process starts the round (a claim older than ten minutes is free again).
+    pub signing_claimed_at: Option<DateTimeUtc>,
+    /// Why the round could not be started (told to the kansli once).
+    pub signing_note: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -42,6 +42,45 @@ pub mod action {
     pub const REPORT_RETURNED: &str = "report_returned";
     pub const SIGNING_STARTED: &str = "signing_started";
     pub const DOCUMENT_DISTRIBUTED: &str = "document_distributed";
+    /// The dates, deadlines or on/off of the yearly schedule were changed.
+    pub const SCHEDULE_SAVED: &str = "schedule_saved";
+    /// "Kör nu": a scheduled run asked for by hand.
+    pub const SCHEDULE_RUN: &str = "schedule_run";
+    /// Every action, for the check that each has its Swedish label.
+    pub const ALL: &[&str] = &[
+        LOGIN,
+        LOGIN_FAILED,
+        LOGOUT,
+        PASSWORD_CHANGED,
+        PASSWORD_RESET_REQUESTED,
+        PASSWORD_RESET,
+        INVITATION_SENT,
+        INVITATION_ACCEPTED,
+        ROLE_GRANTED,
+        ROLE_REVOKED,
+        TENANT_CREATED,
+        ACCOUNT_DISABLED,
+        ACCOUNT_ENABLED,
+        YEAR_IMPORTED,
+        REPORT_SAVED,
+        MEMBER_SAVED,
+        YEAR_DATA_SAVED,
+        SEATS_SAVED,
+        INSATS_SAVED,
+        MEETING_SAVED,
+        SURVEY_SAVED,
+        SURVEY_RESULT_SAVED,
+        DOCUMENT_REQUESTED,
+        LOGO_SAVED,
+        PROFILE_SAVED,
+        REPORT_SUBMITTED,
+        REPORT_APPROVED,
+        REPORT_RETURNED,
+        SIGNING_STARTED,
+        DOCUMENT_DISTRIBUTED,
+        SCHEDULE_SAVED,
+        SCHEDULE_RUN,
+    ];
 }
 
 pub struct NewEvent<'a> {

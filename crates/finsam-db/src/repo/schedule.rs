@@ -32,10 +32,7 @@ pub mod outcome {
 
 /// The audit log's names for the kansli's changes.
 pub mod audit_action {
-    /// The dates, deadlines or on/off of the schedule were changed.
-    pub const SAVED: &str = "schedule_saved";
-    /// "Kör nu": a run asked for by hand.
-    pub const RUN: &str = "schedule_run";
+    pub use crate::repo::audit::action::{SCHEDULE_RUN as RUN, SCHEDULE_SAVED as SAVED};
 }
 
 pub mod trigger {
@@ -271,4 +268,75 @@ pub async fn finish<C: ConnectionTrait>(
         .one(db)
         .await?
         .ok_or_else(|| crate::DbError::Db(sea_orm::DbErr::RecordNotFound("schedule run".into())))
+}
+
+/// How long one process holds the start of a run's signing before another may try.
+pub const SIGNING_CLAIM: chrono::Duration = chrono::Duration::minutes(10);
+
+/// Runs whose document is to be signed by a date not yet past and whose signing is not started, not
+/// refused and not held by another process right now.
+pub async fn signing_candidates<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Vec<Run>> {
+    Ok(run::Entity::find()
+        .filter(run::Column::TenantId.eq(tenant_id))
+        .filter(run::Column::Outcome.eq(outcome::RENDERED))
+        .filter(run::Column::VersionId.is_not_null())
+        .filter(run::Column::DueOn.gte(today))
+        .filter(run::Column::SigningRoundId.is_null())
+        .filter(run::Column::SigningNote.is_null())
+        .filter(
+            run::Column::SigningClaimedAt
+                .is_null()
+                .or(run::Column::SigningClaimedAt.lt(now - SIGNING_CLAIM)),
+        )
+        .order_by_asc(run::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// Claims the start of a run's signing: a compare-and-set, so of two processes at once one wins.
+pub async fn claim_signing<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let res = run::Entity::update_many()
+        .col_expr(run::Column::SigningClaimedAt, Expr::value(now))
+        .filter(run::Column::TenantId.eq(tenant_id))
+        .filter(run::Column::Id.eq(id))
+        .filter(run::Column::SigningRoundId.is_null())
+        .filter(run::Column::SigningNote.is_null())
+        .filter(
+            run::Column::SigningClaimedAt
+                .is_null()
+                .or(run::Column::SigningClaimedAt.lt(now - SIGNING_CLAIM)),
+        )
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected == 1)
+}
+
+/// Records the round a run's signing started, or why it could not start.
+pub async fn finish_signing<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    id: i64,
+    round_id: Option<i64>,
+    note: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    run::Entity::update_many()
+        .col_expr(run::Column::SigningRoundId, Expr::value(round_id))
+        .col_expr(run::Column::SigningNote, Expr::value(note))
+        .col_expr(run::Column::UpdatedAt, Expr::value(now))
+        .filter(run::Column::TenantId.eq(tenant_id))
+        .filter(run::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
 }

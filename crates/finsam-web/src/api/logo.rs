@@ -2,7 +2,7 @@
 //! in object storage under its hash; every role of the förbund may fetch it.
 
 use crate::api::yeardata::in_audited_txn;
-use crate::error::{ApiError, AppError, ErrorBody};
+use crate::error::{ApiError, AppError, ErrorBody, FieldError};
 use crate::extract::{ClientInfo, Tenant, TenantCtx, perm};
 use crate::state::AppState;
 use axum::extract::State;
@@ -133,6 +133,24 @@ pub async fn delete(
 pub struct Profile {
     /// The förbund's own organisationsnummer (`222000-1719`), or empty for none.
     pub orgnr: String,
+    /// The sender name on the förbund's e-mail (`Samordningsförbundet Höglandet`), or empty for the
+    /// platform's. The address stays the platform's (`FINSAM_MAIL_FROM`).
+    pub mail_from_name: String,
+    /// Where replies to the förbund's e-mail go (the kansli's address), or empty for none.
+    pub mail_reply_to: String,
+}
+
+/// The longest sender name: what fits a mail client's list.
+const MAX_FROM_NAME: usize = 80;
+
+impl Profile {
+    pub fn of(t: &finsam_db::entities::tenant::Model) -> Self {
+        Profile {
+            orgnr: t.orgnr.clone().unwrap_or_default(),
+            mail_from_name: t.mail_from_name.clone().unwrap_or_default(),
+            mail_reply_to: t.mail_reply_to.clone().unwrap_or_default(),
+        }
+    }
 }
 
 /// Checks and stores the förbund's profile.
@@ -142,34 +160,75 @@ pub async fn save_profile(
     client: &ClientInfo,
     p: &Profile,
 ) -> Result<Profile, AppError> {
+    let mut problems = Vec::new();
     let orgnr = match p.orgnr.trim() {
         "" => None,
-        o => Some(finsam_core::OrgNr::parse(o).map_err(|e| AppError::field("orgnr", e.0))?),
+        o => finsam_core::OrgNr::parse(o)
+            .map_err(|e| problems.push(FieldError::new("orgnr", e.0)))
+            .ok(),
     };
+    let from_name = p.mail_from_name.trim();
+    if from_name.chars().count() > MAX_FROM_NAME {
+        problems.push(FieldError::new(
+            "mail_from_name",
+            format!("Avsändarnamnet får vara högst {MAX_FROM_NAME} tecken."),
+        ));
+    } else if from_name.chars().any(char::is_control) {
+        problems.push(FieldError::new(
+            "mail_from_name",
+            "Avsändarnamnet får inte innehålla radbrytningar eller styrtecken.",
+        ));
+    }
+    let reply_to = match p.mail_reply_to.trim() {
+        "" => None,
+        r => finsam_core::EmailAddress::parse(r)
+            .map_err(|e| problems.push(FieldError::new("mail_reply_to", e.0)))
+            .ok(),
+    };
+    if !problems.is_empty() {
+        return Err(AppError::Validation(problems));
+    }
+    let from_name = (!from_name.is_empty()).then_some(from_name);
+    let saved = Profile {
+        orgnr: orgnr
+            .as_ref()
+            .map(|o| o.as_str().to_owned())
+            .unwrap_or_default(),
+        mail_from_name: from_name.unwrap_or_default().to_owned(),
+        mail_reply_to: reply_to
+            .as_ref()
+            .map(|r| r.as_str().to_owned())
+            .unwrap_or_default(),
+    };
+    let reply_to = reply_to.as_ref().map(|r| r.as_str());
     in_audited_txn(
         state,
         ctx,
         client,
         audit::action::PROFILE_SAVED,
-        serde_json::json!({ "orgnr": orgnr.as_ref().map(|o| o.as_str()) }),
-        async |txn| Ok(tenants::set_orgnr(txn, ctx.tenant_id(), orgnr.as_ref()).await?),
+        serde_json::json!({
+            "orgnr": orgnr.as_ref().map(|o| o.as_str()),
+            "mail_from_name": from_name,
+            "mail_reply_to": reply_to,
+        }),
+        async |txn| {
+            tenants::set_orgnr(txn, ctx.tenant_id(), orgnr.as_ref()).await?;
+            Ok(tenants::set_mail_sender(txn, ctx.tenant_id(), from_name, reply_to).await?)
+        },
     )
     .await?;
-    Ok(Profile {
-        orgnr: orgnr.map(|o| o.as_str().to_owned()).unwrap_or_default(),
-    })
+    Ok(saved)
 }
 
 /// The förbund's profile on its documents.
 #[utoipa::path(get, path = "/api/v1/t/{slug}/profile", tag = "tenant", security(("bearer" = [])),
     params(("slug" = String, Path)), responses((status = 200, body = Profile)))]
 pub async fn get_profile(ctx: Tenant<perm::ViewTenant>) -> axum::Json<Profile> {
-    axum::Json(Profile {
-        orgnr: ctx.tenant.orgnr.clone().unwrap_or_default(),
-    })
+    axum::Json(Profile::of(&ctx.tenant))
 }
 
-/// Changes the förbund's profile (422 naming `orgnr` for a number that is not one).
+/// Changes the förbund's profile: all of it (a field left out is emptied). 422 names each field that
+/// is wrong (`orgnr`, `mail_from_name`, `mail_reply_to`).
 #[utoipa::path(put, path = "/api/v1/t/{slug}/profile", tag = "tenant", security(("bearer" = [])),
     params(("slug" = String, Path)), request_body = Profile,
     responses((status = 200, body = Profile), (status = 422, body = ErrorBody)))]

@@ -20,6 +20,7 @@ pub mod reports;
 pub mod schedule;
 pub mod signing;
 pub mod surveys;
+pub mod trail;
 pub mod xlsx;
 pub mod yeardata;
 pub mod yearfile;
@@ -52,7 +53,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         surveys::results, surveys::put_result, surveys::delete_result,
         accounts_edit::get, accounts_edit::put, accounts_edit::get_delar, accounts_edit::put_delar,
         admin::tenants, admin::create_tenant, admin::invite, admin::accounts,
-        signing::start, signing::get_round, signing::events, signing::request_code, signing::decision,
+        signing::start, signing::get_round, signing::events, trail::download, signing::request_code, signing::decision,
         signing::distribute, signing::distribution, signing::verify, signing::verify_reference,
         health::healthz, health::readyz,
     ),

@@ -86,6 +86,10 @@ pub struct RunOut {
     pub due_on: Option<String>,
     /// How many times it was run (a run without a version may be run again by hand).
     pub attempts: i32,
+    /// The signing round the run started, once its document was ready.
+    pub signing_round_id: Option<i64>,
+    /// Why the run's signing could not start (Swedish).
+    pub signing_note: Option<String>,
     /// Europe/Stockholm with the offset.
     pub created_at: String,
     pub updated_at: String,
@@ -144,6 +148,8 @@ pub fn run_out(r: &Run) -> RunOut {
         trigger: r.trigger.clone(),
         due_on: r.due_on.map(|d| d.to_string()),
         attempts: r.attempts,
+        signing_round_id: r.signing_round_id,
+        signing_note: r.signing_note.clone(),
         created_at: finsam_core::time::format_stockholm(r.created_at),
         updated_at: finsam_core::time::format_stockholm(r.updated_at),
     }

@@ -18,14 +18,18 @@ async fn page(
     ctx: &TenantCtx,
     csrf: &str,
     errors: Option<FormErrors>,
-    typed_orgnr: Option<&str>,
+    typed: Option<&crate::api::logo::Profile>,
 ) -> Result<Html<String>, AppError> {
+    let profile = match typed {
+        Some(p) => p.clone(),
+        None => crate::api::logo::Profile::of(&ctx.tenant),
+    };
     let layout = views::layout(state, &ctx.auth, Some(ctx), csrf).await?;
     Ok(views::render(
         "logo.html",
         context! {
             title => "Förbundet på dokumenten", has_logo => ctx.tenant.logo_sha256.is_some(),
-            orgnr => typed_orgnr.map(str::to_owned).or_else(|| ctx.tenant.orgnr.clone()).unwrap_or_default(),
+            profile => Value::from(Serde(&profile)),
             max_kb => finsam_documents::logo::MAX_LOGO_BYTES / 1024,
             errors => Value::from(Serde(&errors)),
             tenant => views::tenant_value(ctx),
@@ -101,8 +105,11 @@ pub async fn save_orgnr(
     jar: CookieJar,
     axum::Form(form): axum::Form<std::collections::HashMap<String, String>>,
 ) -> Result<Response, PageError> {
+    let field = |name: &str| form.get(name).cloned().unwrap_or_default();
     let p = crate::api::logo::Profile {
-        orgnr: form.get("orgnr").cloned().unwrap_or_default(),
+        orgnr: field("orgnr"),
+        mail_from_name: field("mail_from_name"),
+        mail_reply_to: field("mail_reply_to"),
     };
     match crate::api::logo::save_profile(&state, &ctx, &client, &p).await {
         Ok(_) => Ok(Redirect::to(&format!("/t/{}/logotyp", ctx.tenant.slug)).into_response()),
@@ -113,7 +120,7 @@ pub async fn save_orgnr(
                 &ctx,
                 &csrf,
                 Some(FormErrors::from_fields(fields)),
-                Some(&p.orgnr),
+                Some(&p),
             )
             .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, jar, html).into_response())

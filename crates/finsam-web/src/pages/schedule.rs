@@ -134,7 +134,8 @@ async fn page(
                 label => r.label.clone(), year => r.year, outcome => r.outcome.clone(),
                 outcome_label => r.outcome_label.clone(), detail => r.detail.clone(),
                 version_id => r.version_id, manual => r.trigger == repo::trigger::MANUAL,
-                created_at => r.created_at.clone(),
+                created_at => r.created_at.clone(), signing_round_id => r.signing_round_id,
+                signing_note => r.signing_note.clone(),
             }
         })
         .collect();

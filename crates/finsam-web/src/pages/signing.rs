@@ -5,6 +5,7 @@
 use crate::api::signing::{
     self as api, DecisionIn, DistributionRequest, RecipientIn, SignerIn, StartRequest,
 };
+use crate::api::trail::{event_detail, event_label, status_label};
 use crate::error::{AppError, FieldError, PageError};
 use crate::extract::{ClientInfo, Tenant, TenantCtx, perm};
 use crate::state::AppState;
@@ -27,44 +28,6 @@ use serde::{Deserialize, Serialize};
 
 /// Rows for signers on the start form beyond the proposed ones.
 const EXTRA_ROWS: usize = 3;
-
-fn status_label(s: &str) -> &'static str {
-    match s {
-        "pending" => "Pågår",
-        "declined" => "Avböjd",
-        "expired" => "Tiden gick ut",
-        "sealed" => "Underskriven och förseglad",
-        "waiting" => "Väntar på sin tur",
-        "invited" => "Inbjuden",
-        "signed" => "Har skrivit under",
-        "queued" => "Köad",
-        "sending" => "Skickas",
-        "sent" => "Skickat",
-        "failed" => "Misslyckades",
-        _ => "Okänd",
-    }
-}
-
-fn event_label(kind: &str) -> &'static str {
-    match kind {
-        "started" => "Underskriften startades",
-        "invited" => "Inbjudan skapad",
-        "mail_queued" => "E-post köad",
-        "mail_sent" => "E-post skickad",
-        "mail_failed" => "E-post kunde inte skickas",
-        "page_viewed" => "Sidan öppnades",
-        "code_sent" => "Kod skickad",
-        "code_refused" => "Fel kod",
-        "signed" => "Skrev under",
-        "ready_to_seal" => "Alla har skrivit under",
-        "declined" => "Avböjde",
-        "reminded" => "Påminnelse",
-        "expired" => "Tiden gick ut",
-        "sealed" => "Förseglad",
-        "distributed" => "Skickad till mottagare",
-        _ => "Händelse",
-    }
-}
 
 // ---------------------------------------------------------------------------------------------------
 // The kansli: start a round
@@ -377,17 +340,8 @@ async fn round_page(
         .await?
         .into_iter()
         .map(|e| {
-            let to = e
-                .detail
-                .get("to")
-                .and_then(|t| t.as_str())
-                .map(str::to_owned);
-            let reason = e
-                .detail
-                .get("reason")
-                .and_then(|t| t.as_str())
-                .map(str::to_owned);
-            context! { at => e.at, what => event_label(&e.kind), signer => e.signer, to, reason }
+            let detail = event_detail(&e);
+            context! { at => e.at, what => event_label(&e.kind), signer => e.signer, detail }
         })
         .collect();
     let distribution = match out.sealed_version_id {

@@ -327,6 +327,29 @@ fn action_label(a: &str) -> &str {
         REPORT_SUBMITTED => "Rapport inskickad",
         REPORT_APPROVED => "Rapport godkänd",
         REPORT_RETURNED => "Rapport tillbakaskickad",
+        SURVEY_SAVED => "Enkät sparad",
+        SURVEY_RESULT_SAVED => "Enkätsvar sparade",
+        DOCUMENT_REQUESTED => "Dokument beställt",
+        LOGO_SAVED => "Logotyp sparad",
+        PROFILE_SAVED => "Förbundets uppgifter sparade",
+        SIGNING_STARTED => "Underskrift startad",
+        DOCUMENT_DISTRIBUTED => "Dokument utskickat",
+        SCHEDULE_SAVED => "Årshjulet ändrat",
+        SCHEDULE_RUN => "Årshjulet kört",
         other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_audit_action_has_a_swedish_label() {
+        for a in finsam_db::repo::audit::action::ALL {
+            assert_ne!(
+                super::action_label(a),
+                *a,
+                "{a} has no label on the audit page"
+            );
+        }
     }
 }

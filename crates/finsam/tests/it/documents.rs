@@ -385,6 +385,30 @@ async fn the_kansli_uploads_a_logo_that_is_checked_kept_and_put_on_new_documents
         .await;
     assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(a.json()["error"]["fields"][0]["path"], "orgnr");
+    // Every wrong field is named at once, and nothing is saved.
+    let a = app
+        .request(
+            Method::PUT,
+            "/api/v1/t/hoglandet/profile",
+            Some(&kansli),
+            Some(json!({"orgnr": "2220001719", "mail_from_name": "Kansliet\r\nBcc: x@example.com", "mail_reply_to": "inte en adress"})),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let body = a.json();
+    let paths: Vec<&str> = body["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["mail_from_name", "mail_reply_to"]);
+    assert_eq!(
+        app.get("/api/v1/t/hoglandet/profile", Some(&kansli))
+            .await
+            .json()["orgnr"],
+        ""
+    );
     let a = app
         .request(
             Method::PUT,

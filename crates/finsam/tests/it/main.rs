@@ -12,6 +12,7 @@ mod meetings;
 mod members;
 mod organisation;
 mod outbox;
+mod process;
 mod reports;
 mod schedule;
 mod signing;

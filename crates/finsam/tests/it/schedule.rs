@@ -24,6 +24,27 @@ fn scheduler(app: &TestApp) -> Scheduler {
         queue: None,
         base_url: app.base.clone(),
         mail_kick: None,
+        signing: None,
+    }
+}
+
+/// A scheduler that also starts the signing of what it rendered, as `finsam serve` and `worker` build it,
+/// with the render queue the app's worker takes jobs from.
+async fn scheduler_with_signing(app: &TestApp) -> Scheduler {
+    let queue = finsam_jobs::render::RenderQueue::open(&app.cfg.data_dir.join("jobs.db"))
+        .await
+        .unwrap();
+    Scheduler {
+        queue: Some(queue),
+        signing: Some(finsam_jobs::signing::Signing {
+            db: app.db.clone(),
+            storage: finsam_storage::Storage::local(&app.cfg.objects_dir).unwrap(),
+            base_url: app.base.clone(),
+            mail_kick: Default::default(),
+            render_queue: None,
+            attach_limit: app.cfg.mail_attach_limit,
+        }),
+        ..scheduler(app)
     }
 }
 
@@ -674,7 +695,7 @@ async fn the_page_shows_the_schedule_edits_it_and_runs_now() {
         .await;
     let a = app.browse(&mut b, Method::GET, page, None).await;
     assert_eq!(a.status, StatusCode::OK);
-    assert!(a.body.contains("Årsredovisning"));
+    assert!(a.body.contains("Årsredovisning"), "{}", a.body);
     assert!(a.body.contains("1 februari (förra årets)"), "{}", a.body);
     assert!(a.body.contains("Underskrift senast 31 mars"));
     assert!(a.body.contains("Påminnelser om underskrift"));
@@ -818,5 +839,156 @@ async fn the_running_scheduler_ticks_at_start() {
     let run = run.expect("the tick at start made the run");
     assert_eq!(run.outcome, "missing_data");
     assert_eq!(run.trigger, "schedule");
+    app.stop().await;
+}
+
+/// Imports Höglandet 2024 with an e-mail address for every person (the fixture has none).
+async fn import_hoglandet_with_addresses(app: &TestApp) {
+    let (_, _, json) = finsam::demo::FIXTURES
+        .iter()
+        .find(|(s, n, _)| *s == "hoglandet" && *n == "hoglandet-2024.json")
+        .unwrap();
+    let mut file: Value = serde_json::from_str(json).unwrap();
+    for p in file["people"].as_array_mut().unwrap() {
+        let key = p["key"].as_str().unwrap().to_owned();
+        p["email"] = json!(format!("{key}@hoglandet.example"));
+    }
+    let kansli = app.token("kansli@hoglandet.example").await;
+    let a = app
+        .request(
+            Method::POST,
+            "/api/v1/t/hoglandet/import",
+            Some(&kansli),
+            Some(file),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+}
+
+#[tokio::test]
+async fn the_annual_report_goes_out_for_signing_by_itself_once_it_is_ready() {
+    let app = spawn_app().await;
+    import_hoglandet_with_addresses(&app).await;
+    let t = existed_since_2020(&app, "hoglandet").await;
+
+    // 1 February: the run renders the årsredovisning.
+    let made = scheduler_with_signing(&app)
+        .await
+        .tick(at(2025, 2, 1, 6))
+        .await
+        .unwrap();
+    let run = made.iter().find(|r| r.tenant_id == t).unwrap().clone();
+    let version_id = run.version_id.unwrap();
+    let v = finished(&app, t, version_id).await;
+    assert_eq!(v.status, "ready", "{v:?}");
+
+    // The next ticks, from three processes at once and again later: one round, with the board at
+    // year end as signers and the schedule's date as the deadline.
+    let mut ticks = Vec::new();
+    for _ in 0..3 {
+        let s = scheduler_with_signing(&app).await;
+        ticks.push(tokio::spawn(async move { s.tick(at(2025, 2, 1, 7)).await }));
+    }
+    for t in ticks {
+        t.await.unwrap().unwrap();
+    }
+    scheduler_with_signing(&app)
+        .await
+        .tick(at(2025, 2, 2, 7))
+        .await
+        .unwrap();
+    let rounds = finsam_db::repo::signing::for_version(&app.db, t, version_id)
+        .await
+        .unwrap();
+    assert_eq!(rounds.len(), 1, "{rounds:?}");
+    let round = finsam_jobs::signing::parse_state(&rounds[0]).unwrap();
+    assert_eq!(
+        round.deadline,
+        chrono::NaiveDate::from_ymd_opt(2025, 3, 31).unwrap()
+    );
+    let signers: Vec<&str> = round.signers.iter().map(|s| s.name.as_str()).collect();
+    assert!(signers.contains(&"Sebastian Hörlin"), "{signers:?}");
+    assert!(
+        !signers.contains(&"Marie-Louise Gunnarsson"),
+        "an ersättare does not sign: {signers:?}"
+    );
+    assert!(
+        round
+            .message
+            .as_deref()
+            .unwrap()
+            .contains("senast 31 mars 2025")
+    );
+    let run = repo::run_for(&app.db, t, "arsredovisning", 2024)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(run.signing_round_id, Some(rounds[0].id));
+    // Each signer's invitation is queued once.
+    let invitations = outbox::with_key_prefix(&app.db, t, &format!("sign:{}:", rounds[0].id))
+        .await
+        .unwrap();
+    let invited: std::collections::HashSet<&str> = invitations
+        .iter()
+        .filter(|m| m.subject.starts_with("Underskrift begärs"))
+        .map(|m| m.recipient.as_str())
+        .collect();
+    assert_eq!(invited.len(), round.signers.len());
+    assert_eq!(
+        invitations
+            .iter()
+            .filter(|m| m.subject.starts_with("Underskrift begärs"))
+            .count(),
+        round.signers.len()
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_signing_that_cannot_start_is_told_to_the_kansli_once() {
+    let app = spawn_app().await;
+    // The fixture's board has no e-mail addresses: nobody can be asked to sign.
+    app.import_fixture("hoglandet", "hoglandet-2024.json").await;
+    let t = existed_since_2020(&app, "hoglandet").await;
+    let made = scheduler_with_signing(&app)
+        .await
+        .tick(at(2025, 2, 1, 6))
+        .await
+        .unwrap();
+    let version_id = made
+        .iter()
+        .find(|r| r.tenant_id == t)
+        .unwrap()
+        .version_id
+        .unwrap();
+    finished(&app, t, version_id).await;
+    for now in [at(2025, 2, 1, 7), at(2025, 2, 1, 8), at(2025, 2, 3, 8)] {
+        scheduler_with_signing(&app).await.tick(now).await.unwrap();
+    }
+    assert!(
+        finsam_db::repo::signing::for_version(&app.db, t, version_id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let run = repo::run_for(&app.db, t, "arsredovisning", 2024)
+        .await
+        .unwrap()
+        .unwrap();
+    let note = run.signing_note.expect("why it could not start");
+    assert!(note.contains("e-post"), "{note}");
+    let notices: Vec<_> = outbox::with_key_prefix(&app.db, t, "schedule-signing:")
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.recipient == "kansli@hoglandet.example")
+        .collect();
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert_eq!(
+        notices[0].subject,
+        "Underskriften av årsredovisningen 2024 kunde inte startas"
+    );
+    assert!(notices[0].body_text.contains(&note));
+    // The kansli adds the addresses and starts it by hand from the document (the signing tests).
     app.stop().await;
 }

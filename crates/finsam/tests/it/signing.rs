@@ -107,6 +107,9 @@ async fn link_token(app: &TestApp, email: &str, nth: usize) -> String {
     }
     let m = found.unwrap_or_else(|| panic!("invitation {nth} to {email} did not arrive"));
     assert!(!m.html.contains("<img"), "no tracking pixel");
+    // The förbund's sender name and reply-to (set by the test that starts the round).
+    assert_eq!(m.from_name, "Samordningsförbundet Höglandet, kansliet");
+    assert_eq!(m.reply_to, "kansli@hoglandet.example");
     let link = m
         .link(&format!("{}/sign/", app.base))
         .expect("a signing link");
@@ -179,6 +182,19 @@ async fn a_round_is_declined_a_new_one_is_signed_sealed_verified_and_sent_to_the
     let kansli = app.token("kansli@hoglandet.example").await;
     let version = rendered_annual_report(&app, &kansli).await;
     let vid = version["id"].as_i64().unwrap();
+    // The förbund's e-mail goes out under its own name, with replies to the kansli.
+    let a = app
+        .request(
+            Method::PUT,
+            &format!("/api/v1/t/{SLUG}/profile"),
+            Some(&kansli),
+            Some(json!({
+                "mail_from_name": "Samordningsförbundet Höglandet, kansliet",
+                "mail_reply_to": "KANSLI@hoglandet.example",
+            })),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
 
     // Round 1: two sign, one declines.
     let first = start_round(&app, &kansli, vid).await;
@@ -483,11 +499,82 @@ async fn a_round_is_declined_a_new_one_is_signed_sealed_verified_and_sent_to_the
         assert!(first_kinds.contains(&k), "{k} in {first_kinds:?}");
     }
 
+    // The audit trail as a PDF for the records: the round, the signers' evidence, every event.
+    let trail = |round: i64| {
+        let app = &app;
+        let kansli = &kansli;
+        async move {
+            let r = app
+                .http
+                .get(app.url(&format!(
+                    "/api/v1/t/{SLUG}/signing-rounds/{round}/audit-trail"
+                )))
+                .bearer_auth(kansli)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::OK);
+            assert_eq!(r.headers()["content-type"], "application/pdf");
+            assert!(
+                r.headers()["content-disposition"]
+                    .to_str()
+                    .unwrap()
+                    .contains("signeringslogg-")
+            );
+            let pdf = r.bytes().await.unwrap();
+            if let Ok(path) = std::env::var("FINSAM_KEEP_SEALED_PDF") {
+                // For looking at the audit trail too: `…-trail-{round}.pdf` beside the sealed PDF.
+                std::fs::write(format!("{path}-trail-{round}.pdf"), &pdf).unwrap();
+            }
+            pdftotext(&pdf)
+        }
+    };
+    let text = trail(first).await;
+    for want in [
+        "Signeringslogg",
+        "Avböjde",
+        "Not 7 ska rättas först.",
+        "Fel kod",
+        "Sidan öppnades",
+    ] {
+        assert!(
+            text.contains(want),
+            "{want} in the first round's trail:\n{text}"
+        );
+    }
+    let text = trail(second).await;
+    for want in [
+        "Underskriven och förseglad",
+        reference.as_str(),
+        "Skrev under",
+        "Förseglad",
+        "Skickad till mottagare",
+        "E-post skickad",
+    ] {
+        assert!(
+            text.contains(want),
+            "{want} in the sealed round's trail:\n{text}"
+        );
+    }
+    for (name, email, _, _) in SIGNERS {
+        assert!(
+            text.contains(name) && text.contains(email),
+            "{name} in the trail"
+        );
+    }
+
     // Another förbund's kansli sees none of it.
     let other = app.token("kansli@sodra-vatterbygden.example").await;
     let a = app
         .get(
             &format!("/api/v1/t/sodra-vatterbygden/signing-rounds/{second}"),
+            Some(&other),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::NOT_FOUND);
+    let a = app
+        .get(
+            &format!("/api/v1/t/sodra-vatterbygden/signing-rounds/{second}/audit-trail"),
             Some(&other),
         )
         .await;
