@@ -8,6 +8,7 @@
 //! State lives in the database tables; the worker only moves rows forward, so a crash or restart loses
 //! nothing and a second worker cannot deliver the same message twice (it must win the claim first).
 
+pub mod metrics;
 pub mod outbox;
 pub mod render;
 pub mod schedule;

@@ -53,6 +53,7 @@ impl Worker {
                     // The object store did not answer: try again later, like a transport failure.
                     tracing::warn!(outbox_id = m.id, error = %e, "attachment not readable");
                     let retry = (attempt < MAX_ATTEMPTS).then(|| now + backoff(attempt));
+                    crate::metrics::email(if retry.is_some() { "retry" } else { "failed" });
                     outbox::mark_attempt_failed(
                         &self.db,
                         m.id,
@@ -78,8 +79,16 @@ impl Worker {
                 html: m.body_html.clone(),
                 attachment,
             };
-            match self.transport.send(&msg).await {
+            let started = std::time::Instant::now();
+            let result = self.transport.send(&msg).await;
+            crate::metrics::job(
+                "email",
+                if result.is_ok() { "sent" } else { "error" },
+                started.elapsed(),
+            );
+            match result {
                 Ok(()) => {
+                    crate::metrics::email("sent");
                     outbox::mark_sent(&self.db, m.id, Utc::now()).await?;
                     tracing::info!(outbox_id = m.id, tenant_id = ?m.tenant_id, attempt, "e-mail sent");
                     sent += 1;
@@ -91,6 +100,11 @@ impl Worker {
                         }
                         _ => None,
                     };
+                    crate::metrics::email(if retry_at.is_some() {
+                        "retry"
+                    } else {
+                        "failed"
+                    });
                     tracing::warn!(outbox_id = m.id, tenant_id = ?m.tenant_id, attempt, error = %e, will_retry = retry_at.is_some(), "e-mail not sent");
                     outbox::mark_attempt_failed(&self.db, m.id, &e.to_string(), retry_at).await?;
                 }

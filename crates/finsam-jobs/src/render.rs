@@ -195,6 +195,19 @@ pub async fn version_input(
 impl Renderer {
     /// Renders one version if it is still to be rendered; safe to call again for the same version.
     pub async fn render(&self, tenant_id: i64, version_id: i64) -> anyhow::Result<Outcome> {
+        crate::metrics::timed(
+            "render",
+            self.render_version(tenant_id, version_id),
+            |o| match o {
+                Outcome::Ready => "ready",
+                Outcome::Failed(_) => "failed",
+                Outcome::Skipped => "skipped",
+            },
+        )
+        .await
+    }
+
+    async fn render_version(&self, tenant_id: i64, version_id: i64) -> anyhow::Result<Outcome> {
         let now = Utc::now();
         if !documents::claim(&self.db, tenant_id, version_id, now - STALE).await? {
             return Ok(Outcome::Skipped);
@@ -262,6 +275,7 @@ impl Renderer {
             pdf_bytes,
         };
         documents::finish_ready(&self.db, tenant_id, version_id, &p).await?;
+        crate::metrics::render_time(kind.as_str(), rendered.took);
         if v.signing_round_id.is_some()
             && let Some(signing) = &self.signing
             && let Some(done) = documents::version(&self.db, tenant_id, version_id).await?

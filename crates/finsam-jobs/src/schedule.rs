@@ -637,6 +637,10 @@ impl Scheduler {
     /// Makes every run due at `now`, in every förbund; answers the runs this call made. Safe to call from
     /// any number of processes at once: each (tenant, kind, year) is made by one of them.
     pub async fn tick(&self, now: DateTime<Utc>) -> anyhow::Result<Vec<Run>> {
+        crate::metrics::timed("schedule_tick", self.tick_tenants(now), |_| "ok").await
+    }
+
+    async fn tick_tenants(&self, now: DateTime<Utc>) -> anyhow::Result<Vec<Run>> {
         let mut made = Vec::new();
         for t in tenants::list(&self.db).await? {
             match self.tick_tenant(&t, now).await {

@@ -780,6 +780,10 @@ impl Signing {
     /// The daily (and more frequent) work: reminders, expiry, and seals a crash left halfway.
     /// Answers how many rounds changed.
     pub async fn tick(&self, now: DateTime<Utc>) -> anyhow::Result<usize> {
+        crate::metrics::timed("signing_tick", self.tick_rounds(now), |_| "ok").await
+    }
+
+    async fn tick_rounds(&self, now: DateTime<Utc>) -> anyhow::Result<usize> {
         let mut changed = 0;
         for row in repo::pending_all(&self.db).await? {
             match self.tick_round(row, now).await {

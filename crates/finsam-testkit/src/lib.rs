@@ -1,6 +1,7 @@
 //! Test support. [`spawn_app`] starts the real application (server and e-mail worker) on port 0 with a
 //! fresh data dir and its own database: a SQLite file, or a new PostgreSQL database when
-//! `FINSAM_TEST_POSTGRES_URL` is set. Tests talk to it over HTTP like any client.
+//! `FINSAM_TEST_POSTGRES_URL` is set. Tests talk to it over HTTP like any client. [`servers`] starts
+//! a real S3-compatible server and a real SMTP sink for the production-path tests.
 
 use anyhow::Context;
 use finsam::app::{self, Running};
@@ -9,6 +10,9 @@ use reqwest::{Method, StatusCode, header};
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::Value;
 use std::path::PathBuf;
+
+pub mod servers;
+pub use servers::{S3Server, SmtpSink};
 
 /// The password of every demo account in tests.
 pub const PASSWORD: &str = "korvgubbe-cykelstyre-42";
@@ -32,7 +36,9 @@ pub fn backend() -> &'static str {
     }
 }
 
-async fn database_url(data_dir: &std::path::Path) -> anyhow::Result<String> {
+/// A fresh database for one test: a new PostgreSQL database when `FINSAM_TEST_POSTGRES_URL` is set, else
+/// a SQLite file in `data_dir`.
+pub async fn database_url(data_dir: &std::path::Path) -> anyhow::Result<String> {
     match std::env::var("FINSAM_TEST_POSTGRES_URL") {
         Ok(admin_url) if !admin_url.is_empty() => {
             let name = format!("finsam_t_{}", hex::encode(rand::random::<[u8; 6]>()));
@@ -61,6 +67,16 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts the app with the demo data, after `adjust` has changed the configuration.
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut RawConfig)) -> anyhow::Result<TestApp> {
+    spawn_app_configured(adjust, |_| {}).await
+}
+
+/// Starts the app with the demo data, after `adjust` has changed the configuration as read and
+/// `resolved` the configuration as resolved (e.g. the S3 connection settings, which production takes
+/// from the `AWS_*` variables).
+pub async fn spawn_app_configured(
+    adjust: impl FnOnce(&mut RawConfig),
+    resolved: impl FnOnce(&mut Config),
+) -> anyhow::Result<TestApp> {
     app::init_crypto();
     let data_dir = tempfile::tempdir()?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -76,7 +92,8 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut RawConfig)) -> anyhow::Resu
         raw.jwt_secret = Some("a-test-secret-that-is-long-enough-0123456789".into());
     }
     adjust(&mut raw);
-    let cfg = Config::resolve(raw)?;
+    let mut cfg = Config::resolve(raw)?;
+    resolved(&mut cfg);
     let db = app::open_database(&cfg).await?;
     finsam::demo::load(&db, PASSWORD).await?;
     let running = app::start(&cfg, db.clone(), listener).await?;
@@ -270,14 +287,20 @@ impl TestApp {
 
     /// Delivers every due e-mail now, without waiting for the worker's next pass.
     pub async fn deliver_mail(&self) {
+        self.deliver_mail_at(chrono::Utc::now()).await;
+    }
+
+    /// One pass of the e-mail worker as if the clock said `now` (a later time makes retries due);
+    /// answers how many messages were sent.
+    pub async fn deliver_mail_at(&self, now: chrono::DateTime<chrono::Utc>) -> usize {
         let w = finsam_jobs::outbox::Worker {
             db: self.db.clone(),
             transport: app::transport(&self.cfg).expect("transport"),
             from: self.cfg.mail_from.clone(),
             kick: Default::default(),
-            storage: Some(finsam_storage::Storage::local(&self.cfg.objects_dir).expect("storage")),
+            storage: Some(app::storage(&self.cfg).expect("storage")),
         };
-        w.run_once(chrono::Utc::now()).await.expect("deliver");
+        w.run_once(now).await.expect("deliver")
     }
 
     /// Every message in the outbox folder, parsed, oldest first.

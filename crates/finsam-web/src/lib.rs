@@ -13,6 +13,7 @@ pub mod auth;
 pub mod config;
 pub mod error;
 pub mod extract;
+pub mod metrics;
 pub mod pages;
 pub mod routes;
 pub mod security;
@@ -21,5 +22,5 @@ pub mod state;
 pub mod views;
 
 pub use config::WebConfig;
-pub use routes::{Access, RouteInfo, route_list, router};
+pub use routes::{Access, RouteInfo, ops_router, route_list, router};
 pub use state::AppState;

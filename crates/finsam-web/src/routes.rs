@@ -95,6 +95,7 @@ fn build() -> Routes {
     // Operations
     .get("/healthz", Public, api::health::healthz)
     .get("/readyz", Public, api::health::readyz)
+    .get("/metrics", Public, crate::metrics::scrape)
     .get("/api/v1/openapi.json", Public, api::openapi_json)
     .get("/static/app.css", Public, stylesheet)
     // API: sign-in
@@ -858,6 +859,17 @@ async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
     }
 }
 
+/// What a worker answers: liveness, readiness and metrics, nothing else.
+pub fn ops_router(state: AppState) -> Router {
+    crate::metrics::handle();
+    Router::new()
+        .route("/healthz", axum::routing::get(api::health::healthz))
+        .route("/readyz", axum::routing::get(api::health::readyz))
+        .route("/metrics", axum::routing::get(crate::metrics::scrape))
+        .layer(middleware::from_fn(crate::metrics::track))
+        .with_state(state)
+}
+
 /// The whole application: routes, fallbacks, CSRF, security headers, body limit and tracing.
 pub fn router(state: AppState) -> Router {
     let trace = tower_http::trace::TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
@@ -871,6 +883,7 @@ pub fn router(state: AppState) -> Router {
         tracing::info_span!("request", method = %req.method(), route, request_id, tenant = tracing::field::Empty)
     });
     let _ = std::marker::PhantomData::<Auth>;
+    crate::metrics::handle();
     build()
         .router
         .fallback(not_found)
@@ -880,6 +893,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(DefaultBodyLimit::max(1024 * 1024))
         .layer(middleware::from_fn(security::headers))
+        .layer(middleware::from_fn(crate::metrics::track))
         .layer(trace)
         .layer(tower_http::request_id::PropagateRequestIdLayer::x_request_id())
         .layer(tower_http::request_id::SetRequestIdLayer::x_request_id(

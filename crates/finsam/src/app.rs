@@ -33,6 +33,11 @@ pub async fn open_database(cfg: &Config) -> anyhow::Result<finsam_db::Conn> {
     Ok(db)
 }
 
+/// The object storage the configuration names (`FINSAM_STORAGE_URL`): a local folder or an S3 bucket.
+pub fn storage(cfg: &Config) -> anyhow::Result<finsam_storage::Storage> {
+    finsam_storage::Storage::open(&cfg.storage).context("opening the object storage")
+}
+
 pub fn transport(cfg: &Config) -> anyhow::Result<Arc<dyn Transport>> {
     Ok(match &cfg.mail {
         MailConfig::OutboxFolder(dir) => Arc::new(
@@ -55,6 +60,10 @@ pub fn web_config(cfg: &Config) -> WebConfig {
     }
 }
 
+/// How long a stopping process waits for requests and jobs in flight (below Kubernetes' default 30 s
+/// would cut renders short; the manifests give 60 s).
+pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(45);
+
 /// A started application: the HTTP server (for `serve`), and the background work beside it.
 pub struct Running {
     /// The server's address; `None` for a worker without a server.
@@ -75,8 +84,25 @@ impl Running {
         self.wait().await
     }
 
-    /// Waits until the shutdown signal has stopped everything.
+    /// Waits until the shutdown signal has stopped everything, at most [`SHUTDOWN_GRACE`] after the
+    /// signal: what is still running then is dropped, and taken up again by another process once its
+    /// lease runs out (a render's claim, an e-mail's lease), so nothing is lost.
     pub async fn wait(self) -> anyhow::Result<()> {
+        let signalled = until_true(self.shutdown.subscribe());
+        let grace = async {
+            signalled.await;
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        };
+        tokio::select! {
+            r = self.wait_all() => r,
+            _ = grace => {
+                tracing::warn!(grace_secs = SHUTDOWN_GRACE.as_secs(), "work in flight did not finish in time; stopping anyway");
+                Ok(())
+            }
+        }
+    }
+
+    async fn wait_all(self) -> anyhow::Result<()> {
         let server = match self.server {
             Some(server) => server.await.context("server task")?,
             None => Ok(()),
@@ -122,8 +148,7 @@ struct Services {
 impl Services {
     async fn open(cfg: &Config, db: finsam_db::Conn) -> anyhow::Result<Self> {
         let kick = Arc::new(Notify::new());
-        let storage = finsam_storage::Storage::local(&cfg.objects_dir)
-            .context("opening the object storage")?;
+        let storage = storage(cfg)?;
         let queue = RenderQueue::open(&cfg.data_dir.join("jobs.db")).await?;
         let signing = finsam_jobs::signing::Signing {
             db: db.clone(),
@@ -153,6 +178,36 @@ fn base_url(cfg: &Config) -> String {
     cfg.base_url.as_str().trim_end_matches('/').to_owned()
 }
 
+impl Services {
+    fn app_state(&self, cfg: &Config) -> AppState {
+        AppState::new(
+            self.db.clone(),
+            web_config(cfg),
+            self.kick.clone(),
+            self.storage.clone(),
+            self.queue.clone(),
+            self.signing.clone(),
+        )
+    }
+}
+
+/// Serves `app` on `listener` until the shutdown signal, then lets the requests in flight finish.
+fn serve(
+    listener: TcpListener,
+    app: axum::Router,
+    rx: watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<anyhow::Result<()>> {
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(until_true(rx))
+        .await
+        .context("HTTP server")
+    })
+}
+
 /// Starts the server on `listener` and the background work beside it.
 pub async fn start(
     cfg: &Config,
@@ -161,28 +216,10 @@ pub async fn start(
 ) -> anyhow::Result<Running> {
     let addr = listener.local_addr()?;
     let services = Services::open(cfg, db).await?;
-    let state = AppState::new(
-        services.db.clone(),
-        web_config(cfg),
-        services.kick.clone(),
-        services.storage.clone(),
-        services.queue.clone(),
-        services.signing.clone(),
-    );
+    let state = services.app_state(cfg);
     let throttle = state.throttle.clone();
-    let app = finsam_web::router(state);
     let (tx, rx) = watch::channel(false);
-
-    let server_rx = rx.clone();
-    let server = tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(until_true(server_rx))
-        .await
-        .context("HTTP server")
-    });
+    let server = serve(listener, finsam_web::router(state), rx.clone());
     let mut running = background(cfg, services, tx, rx)?;
     // The sign-in throttle's memory is the server's; it shrinks every minute.
     running.housekeeping.push(tokio::spawn(async move {
@@ -198,11 +235,22 @@ pub async fn start(
 }
 
 /// Starts the background work only (`finsam worker`): e-mail, rendering and sealing, the signing
-/// rounds' reminders and expiry, and the yearly cycle. Stops at `shutdown`.
-pub async fn start_worker(cfg: &Config, db: finsam_db::Conn) -> anyhow::Result<Running> {
+/// rounds' reminders and expiry, and the yearly cycle; on `listener`, only `/healthz`, `/readyz` and
+/// `/metrics` (for probes and scraping). Stops at `shutdown`.
+pub async fn start_worker(
+    cfg: &Config,
+    db: finsam_db::Conn,
+    listener: TcpListener,
+) -> anyhow::Result<Running> {
+    let addr = listener.local_addr()?;
     let services = Services::open(cfg, db).await?;
+    let ops = finsam_web::ops_router(services.app_state(cfg));
     let (tx, rx) = watch::channel(false);
-    background(cfg, services, tx, rx)
+    let server = serve(listener, ops, rx.clone());
+    let mut running = background(cfg, services, tx, rx)?;
+    running.addr = Some(addr);
+    running.server = Some(server);
+    Ok(running)
 }
 
 fn background(

@@ -75,7 +75,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub listen: String,
     pub database_url: String,
-    pub objects_dir: PathBuf,
+    /// Where documents are stored (`FINSAM_STORAGE_URL`); open it with [`crate::app::storage`].
+    pub storage: finsam_storage::Location,
     pub mail: MailConfig,
     pub jwt_secret: Vec<u8>,
     pub base_url: url::Url,
@@ -91,6 +92,7 @@ impl std::fmt::Debug for Config {
             .field("data_dir", &self.data_dir)
             .field("listen", &self.listen)
             .field("database", &redact_url(&self.database_url))
+            .field("storage", &self.storage)
             .field("mail", &self.mail)
             .field("base_url", &self.base_url.as_str())
             .finish_non_exhaustive()
@@ -130,15 +132,12 @@ impl Config {
             ),
             None => embedded_secret(&data_dir)?,
         };
-        let objects_dir = match raw.storage_url.as_deref() {
-            None => data_dir.join("objects"),
-            Some(u) if u.starts_with("file://") => PathBuf::from(&u["file://".len()..]),
-            Some(u) if u.starts_with("s3://") => {
-                bail!(
-                    "FINSAM_STORAGE_URL=s3://… is not supported yet: this release keeps objects in a local folder"
-                )
-            }
-            Some(u) => PathBuf::from(u),
+        let storage = match raw.storage_url.as_deref() {
+            None => finsam_storage::Location::Local(data_dir.join("objects")),
+            // Endpoint, region, credentials and path style: the standard AWS_* variables.
+            Some(u) => finsam_storage::Location::parse(u)
+                .map_err(|e| anyhow::anyhow!("FINSAM_STORAGE_URL: {e}"))?
+                .with_aws_env(),
         };
         let mail = match raw.smtp_url.as_deref() {
             Some(u) => MailConfig::Smtp(
@@ -176,7 +175,7 @@ impl Config {
             data_dir,
             listen: raw.listen,
             database_url,
-            objects_dir,
+            storage,
             mail,
             jwt_secret,
             base_url,
@@ -307,6 +306,47 @@ mod tests {
                 .to_string()
                 .contains("FINSAM_SMTP_URL")
         );
+    }
+
+    #[test]
+    fn storage_urls() {
+        use finsam_storage::Location;
+        let dir = tempfile::tempdir().unwrap();
+        let with = |url: Option<&str>| {
+            Config::resolve(RawConfig {
+                storage_url: url.map(str::to_owned),
+                ..raw(dir.path())
+            })
+        };
+        let c = with(None).unwrap();
+        assert_eq!(c.storage, Location::Local(dir.path().join("objects")));
+        let c = with(Some("file:///srv/finsam/objects")).unwrap();
+        assert_eq!(c.storage, Location::Local("/srv/finsam/objects".into()));
+        let c = with(Some("objekt")).unwrap();
+        assert_eq!(c.storage, Location::Local("objekt".into()));
+        let c = with(Some("s3://finsam-dokument/prod/")).unwrap();
+        match &c.storage {
+            Location::S3 { bucket, prefix, .. } => {
+                assert_eq!(
+                    (bucket.as_str(), prefix.as_str()),
+                    ("finsam-dokument", "prod")
+                )
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(format!("{c:?}").contains("finsam-dokument"));
+        for bad in [
+            "",
+            "s3://",
+            "s3://Versaler",
+            "s3://u:p@finsam",
+            "gs://finsam",
+        ] {
+            let err = with(Some(bad)).err().unwrap().to_string();
+            assert!(err.starts_with("FINSAM_STORAGE_URL: "), "{bad:?}: {err}");
+        }
+        let err = with(Some("azure://x")).err().unwrap().to_string();
+        assert!(err.contains("azure:// is not supported"), "{err}");
     }
 
     #[test]

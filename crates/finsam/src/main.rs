@@ -21,10 +21,21 @@ enum Command {
     Serve,
     /// Like `serve`, but first load the three demo förbund into an empty database.
     Demo,
-    /// Run the background work only: e-mail, rendering and sealing, signing reminders, the yearly cycle.
+    /// Run the background work only: e-mail, rendering and sealing, signing reminders, the yearly cycle
+    /// (with /healthz, /readyz and /metrics on FINSAM_LISTEN).
     Worker,
     /// Run the database migrations and exit.
     Migrate,
+    /// Back up the embedded mode (database, documents, sent e-mail, secret) into a new folder.
+    Backup {
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Restore a backup made by `finsam backup` into an empty FINSAM_DATA_DIR.
+    Restore {
+        #[arg(long)]
+        from: std::path::PathBuf,
+    },
     /// Import a year file into a förbund (all or nothing; the same file twice changes nothing).
     Import {
         #[arg(long)]
@@ -73,8 +84,10 @@ fn init_tracing(format: &str) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_env("FINSAM_LOG")
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    // Logs go to standard error: standard output is for what a command answers (`finsam export`).
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_writer(std::io::stderr)
         .with_target(false);
     if format == "json" {
         builder.json().with_current_span(true).init();
@@ -89,6 +102,17 @@ async fn main() -> anyhow::Result<()> {
     app::init_crypto();
     let raw = config::RawConfig::load()?;
     init_tracing(&raw.log_format);
+    if let Command::Restore { from } = &cli.command {
+        // Before the configuration is resolved: resolving makes files in the data dir.
+        let m = finsam::backup::restore(from, &raw.data_dir)?;
+        println!(
+            "Återställde {} filer från säkerhetskopian {} till {}.",
+            m.files.len(),
+            m.created_at,
+            raw.data_dir.display()
+        );
+        return Ok(());
+    }
     let cfg = config::Config::resolve(raw)?;
     match cli.command {
         Command::Migrate => {
@@ -96,12 +120,27 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!("migrations are up to date");
             Ok(())
         }
+        Command::Backup { out } => {
+            let db = app::open_database(&cfg).await?;
+            let m = finsam::backup::backup(&cfg, &db, &out).await?;
+            println!(
+                "Säkerhetskopian i {} har {} filer ({}).",
+                out.display(),
+                m.files.len(),
+                finsam::backup::MANIFEST
+            );
+            Ok(())
+        }
+        Command::Restore { .. } => unreachable!("handled before the configuration"),
         Command::Serve => serve(cfg, false).await,
         Command::Demo => serve(cfg, true).await,
         Command::Worker => {
             let db = app::open_database(&cfg).await?;
-            let running = app::start_worker(&cfg, db).await?;
-            tracing::info!("the worker is running");
+            let listener = tokio::net::TcpListener::bind(&cfg.listen)
+                .await
+                .with_context(|| format!("listening on {} (FINSAM_LISTEN: the worker answers /healthz, /readyz and /metrics there; give a worker beside a server its own)", cfg.listen))?;
+            let running = app::start_worker(&cfg, db, listener).await?;
+            tracing::info!(addr = %running.addr(), "the worker is running");
             let shutdown = running.shutdown_handle();
             tokio::spawn(async move {
                 app::shutdown_signal().await;
@@ -310,7 +349,7 @@ async fn render(
     };
     let doc = documents::ensure(&db, tenant, kind.as_str(), &subject, year, meeting_id).await?;
     let v = documents::queue_version(&db, tenant, doc.id, r.draft.as_deref(), None).await?;
-    let storage = finsam_storage::Storage::local(&cfg.objects_dir)?;
+    let storage = app::storage(cfg)?;
     let renderer = Renderer {
         db: db.clone(),
         storage: storage.clone(),

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod audit;
 pub mod coach_reports;
 pub mod documents;
+pub mod health;
 pub mod insatser;
 pub mod meetings;
 pub mod members;

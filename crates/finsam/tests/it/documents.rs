@@ -548,3 +548,57 @@ async fn a_delarsrapport_shows_the_delar_and_its_checks_are_the_delars() {
     assert_eq!(v["status"], "ready", "{v}");
     app.stop().await;
 }
+
+/// `/metrics`: requests by route and status, the render job by outcome and its time, the queues'
+/// state; labels carry no förbund, person or token.
+#[tokio::test]
+async fn the_metrics_count_requests_render_jobs_and_the_queues() {
+    let app = spawn_app().await;
+    app.import_fixture("hoglandet", "hoglandet-2024.json").await;
+    let kansli = app.token("kansli@hoglandet.example").await;
+    let a = request(
+        &app,
+        &kansli,
+        "hoglandet",
+        json!({"kind": "arsredovisning", "year": 2024}),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::ACCEPTED, "{}", a.body);
+    let v = finished(
+        &app,
+        &kansli,
+        "hoglandet",
+        a.json()["version_id"].as_i64().unwrap(),
+    )
+    .await;
+    assert_eq!(v["status"], "ready");
+    assert_eq!(
+        app.get("/finns-inte", None).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    let m = app.get("/metrics", None).await;
+    assert_eq!(m.status, StatusCode::OK);
+    assert!(
+        m.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    let text = m.body;
+    for want in [
+        r#"finsam_http_requests_total{method="POST",route="/api/v1/t/{slug}/documents",status="202"} 1"#,
+        r#"finsam_http_requests_total{method="GET",route="unmatched",status="404"} 1"#,
+        r#"finsam_jobs_total{kind="render",outcome="ready"} 1"#,
+        r#"finsam_render_seconds_count{document="arsredovisning"} 1"#,
+        r#"finsam_document_versions{status="ready"} 1"#,
+        "# TYPE finsam_http_request_duration_seconds histogram",
+        "finsam_database_up 1",
+    ] {
+        assert!(text.contains(want), "{want} in:\n{text}");
+    }
+    for never in ["hoglandet", "kansli@", "Bearer"] {
+        assert!(!text.contains(never), "{never} must not be in the metrics");
+    }
+    app.stop().await;
+}

@@ -4,6 +4,7 @@
 
 mod api;
 mod auth;
+mod deploy;
 mod documents;
 mod figures;
 mod insatser;
@@ -13,6 +14,7 @@ mod members;
 mod organisation;
 mod outbox;
 mod process;
+mod production;
 mod reports;
 mod schedule;
 mod signing;

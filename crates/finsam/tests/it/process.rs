@@ -63,10 +63,29 @@ async fn the_worker_process_sends_queued_mail_and_exits_0_on_sigterm() {
     }
 
     let log = std::fs::File::create(dir.path().join("worker.log")).unwrap();
+    let port = free_port();
     let mut child = finsam(dir.path(), &["worker"])
+        .env("FINSAM_LISTEN", format!("127.0.0.1:{port}"))
         .stderr(Stdio::from(log))
         .spawn()
         .unwrap();
+    // Probes and scraping: the worker answers only these.
+    wait_until_up(port, &mut child, dir.path()).await;
+    let base = format!("http://127.0.0.1:{port}");
+    assert!(
+        reqwest::get(format!("{base}/healthz"))
+            .await
+            .unwrap()
+            .status()
+            .is_success()
+    );
+    assert_eq!(
+        reqwest::get(format!("{base}/login"))
+            .await
+            .unwrap()
+            .status(),
+        reqwest::StatusCode::NOT_FOUND
+    );
     let outbox_dir = dir.path().join("outbox");
     let count = || {
         std::fs::read_dir(&outbox_dir)
@@ -91,6 +110,16 @@ async fn the_worker_process_sends_queued_mail_and_exits_0_on_sigterm() {
         "the worker sent the queued mail:\n{}",
         log_of(dir.path())
     );
+    let metrics = reqwest::get(format!("{base}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains(r#"finsam_emails_total{outcome="sent"} 3"#),
+        "{metrics}"
+    );
 
     let kill = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
@@ -107,4 +136,224 @@ async fn the_worker_process_sends_queued_mail_and_exits_0_on_sigterm() {
     assert_eq!(rows.len(), 3);
     assert!(rows.iter().all(|m| m.status == outbox::SENT), "{rows:?}");
     assert_eq!(count(), 3);
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn wait_until_up(port: u16, child: &mut Child, dir: &Path) {
+    let url = format!("http://127.0.0.1:{port}/readyz");
+    for _ in 0..600 {
+        if let Ok(r) = reqwest::get(&url).await
+            && r.status().is_success()
+        {
+            return;
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("the server exited ({status}):\n{}", log_of(dir));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the server did not answer within 60 s:\n{}", log_of(dir));
+}
+
+fn run_ok(c: &mut Command, what: &str) -> String {
+    let out = c.stdout(Stdio::piped()).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{what}: {}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The embedded mode's backup, made while the demo server runs, restored into an empty data dir:
+/// the same year file, the same stored documents, the same sign-in secret.
+#[tokio::test]
+async fn a_backup_of_the_embedded_mode_restores_the_same_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let port = free_port();
+    let log = std::fs::File::create(dir.path().join("worker.log")).unwrap();
+    let mut demo = finsam(&data, &["demo"])
+        .env("FINSAM_LISTEN", format!("127.0.0.1:{port}"))
+        .env("FINSAM_DEMO_PASSWORD", "korvgubbe-cykelstyre-42")
+        .stderr(Stdio::from(log))
+        .spawn()
+        .unwrap();
+    wait_until_up(port, &mut demo, dir.path()).await;
+    // A stored document (a version and its PDF in the object folder).
+    let pdf = dir.path().join("ar.pdf");
+    run_ok(
+        finsam(
+            &data,
+            &[
+                "render",
+                "--tenant",
+                "hoglandet",
+                "--kind",
+                "arsredovisning",
+                "--year",
+                "2024",
+                "--out",
+            ],
+        )
+        .arg(&pdf),
+        "finsam render",
+    );
+    let rendered = std::fs::read(&pdf).unwrap();
+
+    // Backed up while the server runs; a second backup into the same folder is refused.
+    let backup = dir.path().join("backup");
+    run_ok(
+        finsam(&data, &["backup", "--out"]).arg(&backup),
+        "finsam backup",
+    );
+    let again = finsam(&data, &["backup", "--out"])
+        .arg(&backup)
+        .output()
+        .unwrap();
+    assert!(!again.status.success(), "a non-empty folder is refused");
+
+    Command::new("kill")
+        .args(["-TERM", &demo.id().to_string()])
+        .status()
+        .unwrap();
+    let status = wait_for_exit(&mut demo, dir.path()).await;
+    assert!(status.success(), "the demo server stops with 0: {status}");
+
+    let restored = dir.path().join("restored");
+    run_ok(
+        finsam(&restored, &["restore", "--from"]).arg(&backup),
+        "finsam restore",
+    );
+    // Restoring over data is refused, and so is a damaged backup.
+    let over = finsam(&restored, &["restore", "--from"])
+        .arg(&backup)
+        .output()
+        .unwrap();
+    assert!(!over.status.success());
+    assert!(String::from_utf8_lossy(&over.stderr).contains("not empty"));
+
+    let export = |d: &Path| {
+        run_ok(
+            &mut finsam(d, &["export", "--tenant", "hoglandet", "--year", "2024"]),
+            "finsam export",
+        )
+    };
+    let before = export(&data);
+    assert!(before.contains("\"year\": 2024"), "{before}");
+    assert_eq!(export(&restored), before, "the same year after the restore");
+    assert_eq!(
+        std::fs::read(data.join("jwt-secret")).unwrap(),
+        std::fs::read(restored.join("jwt-secret")).unwrap()
+    );
+    let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&rendered));
+    let objects: Vec<_> = walk(&restored.join("objects"));
+    assert!(
+        objects.iter().any(|p| p.ends_with(&format!("{sha}.pdf"))),
+        "the rendered PDF is in the restored object folder: {objects:?}"
+    );
+
+    // One changed byte in the backup: the restore refuses and writes nothing.
+    let db = backup.join("finsam.db");
+    let mut bytes = std::fs::read(&db).unwrap();
+    let i = bytes.len() / 2;
+    bytes[i] ^= 1;
+    std::fs::write(&db, bytes).unwrap();
+    let damaged = dir.path().join("damaged");
+    let out = finsam(&damaged, &["restore", "--from"])
+        .arg(&backup)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("damaged"));
+    assert!(!damaged.exists() || std::fs::read_dir(&damaged).unwrap().next().is_none());
+}
+
+fn walk(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            if e.path().is_dir() {
+                stack.push(e.path());
+            } else {
+                out.push(e.path().to_string_lossy().into_owned());
+            }
+        }
+    }
+    out
+}
+
+/// `finsam migrate`, `serve` and `worker` with exactly the environment the Kubernetes ConfigMap and
+/// Secret give them, except what must point at this machine: the database, the data dir, the port, and
+/// the S3 endpoint (a real S3-compatible server). Each starts, answers /readyz, and stops with 0.
+#[tokio::test]
+async fn the_binary_runs_with_the_kubernetes_manifests_environment() {
+    let s3 = finsam_testkit::servers::S3Server::start().await;
+    s3.create_bucket("finsam-documents").await;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let database = finsam_testkit::database_url(&data).await.unwrap();
+    let with_env = |args: &[&str], port: u16| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_finsam"));
+        c.args(args).env_clear().stdout(Stdio::null());
+        for (k, v) in crate::deploy::manifest_environment() {
+            c.env(k, v);
+        }
+        c.env("FINSAM_DATABASE_URL", &database)
+            .env("FINSAM_DATA_DIR", &data)
+            .env("FINSAM_LISTEN", format!("127.0.0.1:{port}"))
+            .env("AWS_ENDPOINT", &s3.endpoint)
+            .env("AWS_ALLOW_HTTP", "true")
+            .env("AWS_VIRTUAL_HOSTED_STYLE_REQUEST", "false");
+        c
+    };
+    run_ok(&mut with_env(&["migrate"], free_port()), "finsam migrate");
+
+    let mut running = Vec::new();
+    for (i, cmd) in ["serve", "worker"].into_iter().enumerate() {
+        let port = free_port();
+        let logs = dir.path().join(cmd);
+        std::fs::create_dir_all(&logs).unwrap();
+        let log = std::fs::File::create(logs.join("worker.log")).unwrap();
+        let mut child = with_env(&[cmd], port)
+            .stderr(Stdio::from(log))
+            .spawn()
+            .unwrap();
+        wait_until_up(port, &mut child, &logs).await;
+        // JSON logs, as the ConfigMap asks (one object per line).
+        let text = log_of(&logs);
+        let first = text.lines().next().unwrap_or_default();
+        assert!(
+            serde_json::from_str::<serde_json::Value>(first).is_ok(),
+            "process {i} logs JSON: {first}"
+        );
+        running.push((cmd, port, child, logs));
+    }
+    let (_, port, _, _) = &running[0];
+    let login = reqwest::get(format!("http://127.0.0.1:{port}/login"))
+        .await
+        .unwrap();
+    assert_eq!(
+        login.status(),
+        reqwest::StatusCode::OK,
+        "the server serves pages"
+    );
+    for (cmd, _, mut child, logs) in running {
+        Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap();
+        let status = wait_for_exit(&mut child, &logs).await;
+        assert!(status.success(), "finsam {cmd} stops with 0: {status}");
+    }
 }

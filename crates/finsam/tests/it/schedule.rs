@@ -38,7 +38,7 @@ async fn scheduler_with_signing(app: &TestApp) -> Scheduler {
         queue: Some(queue),
         signing: Some(finsam_jobs::signing::Signing {
             db: app.db.clone(),
-            storage: finsam_storage::Storage::local(&app.cfg.objects_dir).unwrap(),
+            storage: finsam::app::storage(&app.cfg).unwrap(),
             base_url: app.base.clone(),
             mail_kick: Default::default(),
             render_queue: None,
