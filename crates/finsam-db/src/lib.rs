@@ -8,10 +8,10 @@ pub mod entities;
 pub mod repo;
 
 use finsam_migration::MigratorTrait;
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr, SqlErr};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr, SqlErr};
 
 pub use sea_orm::{
-    ConnectionTrait, DatabaseConnection as Conn, DatabaseTransaction, TransactionTrait,
+    ConnectionTrait, DatabaseConnection as Conn, DatabaseTransaction, DbBackend, TransactionTrait,
 };
 
 #[derive(Debug, thiserror::Error)]

@@ -9,6 +9,7 @@
 
 use anyhow::Context;
 use apalis::prelude::*;
+use apalis_postgres::PostgresStorage;
 use apalis_sqlite::{SqlitePool, SqliteStorage};
 use chrono::{Duration, NaiveDate, Utc};
 use finsam_core::finance::checks::{checks, delar_checks};
@@ -355,10 +356,19 @@ impl Renderer {
 /// main database must not share).
 #[derive(Clone)]
 pub struct RenderQueue {
-    storage: SqliteStorage<RenderJob>,
+    backend: QueueBackend,
     /// Wakes the sweeper at once after a push, so a rendering never waits for the next tick even when
     /// apalis's poll is slow to see the job (both may try; the claim lets one render).
     kick: std::sync::Arc<tokio::sync::Notify>,
+}
+
+/// Where the jobs wait: a SQLite file of this process (the embedded mode), or the PostgreSQL database
+/// every process shares, so a job pushed by one server is taken by any worker (heartbeats give a dead
+/// worker's jobs to another).
+#[derive(Clone)]
+enum QueueBackend {
+    Sqlite(SqliteStorage<RenderJob>),
+    Postgres(PostgresStorage<RenderJob>),
 }
 
 impl RenderQueue {
@@ -372,22 +382,57 @@ impl RenderQueue {
             .context("setting up the job queue")?;
         let config = apalis_sqlite::Config::default().queue(RENDER_QUEUE);
         Ok(Self {
-            storage: SqliteStorage::new(&pool).with_config(config),
+            backend: QueueBackend::Sqlite(SqliteStorage::new(&pool).with_config(config)),
             kick: Default::default(),
         })
     }
 
-    /// Asks for a version to be rendered.
+    /// The queue in the application's PostgreSQL database (its tables in the schema `apalis`, made on
+    /// first use).
+    pub async fn open_postgres(pool: &apalis_postgres::PgPool) -> anyhow::Result<Self> {
+        PostgresStorage::setup(pool)
+            .await
+            .context("setting up the job queue in PostgreSQL")?;
+        let config = apalis_postgres::Config::default().queue(RENDER_QUEUE);
+        Ok(Self {
+            backend: QueueBackend::Postgres(PostgresStorage::new(pool).with_config(config)),
+            kick: Default::default(),
+        })
+    }
+
+    /// The queue for `db`: in PostgreSQL when the database is, else in the SQLite file `sqlite_path`.
+    pub async fn for_database(db: &Conn, sqlite_path: &std::path::Path) -> anyhow::Result<Self> {
+        if db.get_database_backend() == finsam_db::DbBackend::Postgres {
+            Self::open_postgres(db.get_postgres_connection_pool()).await
+        } else {
+            Self::open(sqlite_path).await
+        }
+    }
+
+    /// `postgres` or `sqlite`, for the logs.
+    pub fn describe(&self) -> &'static str {
+        match self.backend {
+            QueueBackend::Sqlite(_) => "sqlite",
+            QueueBackend::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Asks for a version to be rendered. Asking twice is fine: the idempotency key keeps one job.
     pub async fn push(&self, job: RenderJob) -> anyhow::Result<()> {
         let task = TaskBuilder::new(job)
             .max_attempts(3)
             .idempotency_key(format!("render:{}:{}", job.tenant_id, job.version_id))
             .build();
-        let mut s = self.storage.clone();
-        let pushed = s
-            .push_task(task)
-            .await
-            .map_err(|e| anyhow::anyhow!("queueing the render job: {e}"));
+        let pushed = match &self.backend {
+            QueueBackend::Sqlite(s) => s.clone().push_task(task).await.map_err(|e| e.to_string()),
+            QueueBackend::Postgres(p) => match p.clone().push_task(task).await {
+                Ok(()) => Ok(()),
+                // PostgreSQL refuses a second job with the same key: it is queued already.
+                Err(e) if e.to_string().contains("duplicate key") => Ok(()),
+                Err(e) => Err(e.to_string()),
+            },
+        }
+        .map_err(|e| anyhow::anyhow!("queueing the render job: {e}"));
         self.kick.notify_one();
         pushed
     }
@@ -407,23 +452,39 @@ impl RenderQueue {
             r.render(job.tenant_id, job.version_id).await?;
             Ok(())
         }
+        let until = async move {
+            shutdown.await;
+            Ok::<(), std::io::Error>(())
+        };
         // Poll every half second: a rendering asked for in the UI starts at once, not after apalis's
         // idle backoff (up to a minute).
-        let backend = self
-            .storage
-            .poll_with_interval(std::time::Duration::from_millis(500));
-        let worker = WorkerBuilder::new("finsam-render")
-            .backend(backend)
-            .data(renderer)
-            .build(handle);
-        if let Err(e) = worker
-            .run_until(async move {
-                shutdown.await;
-                Ok::<(), std::io::Error>(())
-            })
-            .await
-        {
+        let poll = std::time::Duration::from_millis(500);
+        let result = match self.backend {
+            QueueBackend::Sqlite(s) => {
+                WorkerBuilder::new("finsam-render")
+                    .backend(s.poll_with_interval(poll))
+                    .data(renderer)
+                    .build(handle)
+                    .run_until(until)
+                    .await
+            }
+            QueueBackend::Postgres(p) => {
+                WorkerBuilder::new(format!("finsam-render-{}", worker_name()))
+                    .backend(p.poll_with_interval(poll))
+                    .data(renderer)
+                    .build(handle)
+                    .run_until(until)
+                    .await
+            }
+        };
+        if let Err(e) = result {
             tracing::error!(error = %e, "render worker stopped");
         }
     }
+}
+
+/// A name for this process's render worker among those sharing a PostgreSQL queue: host and pid.
+fn worker_name() -> String {
+    let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "host".into());
+    format!("{host}-{}", std::process::id())
 }

@@ -3,7 +3,7 @@
 //! so it cannot be written without the check; the tenant comes only from the verified session plus a
 //! membership row, never from the request body.
 
-use crate::auth::jwt::{self, TokenKind};
+use crate::auth::jwt::TokenKind;
 use crate::error::{ApiError, AppError, PageError};
 use crate::state::AppState;
 use axum::extract::{ConnectInfo, FromRequestParts, RawPathParams};
@@ -92,19 +92,18 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 /// against the sessions table).
 pub fn session_id_from_cookie(state: &AppState, jar: &CookieJar) -> Option<String> {
     let cookie = jar.get(state.cfg.session_cookie_name())?;
-    let claims = jwt::verify(
-        state.cfg.secret(),
-        cookie.value(),
-        TokenKind::Session,
-        Utc::now(),
-    )?;
+    let claims = state
+        .cfg
+        .verify_jwt(cookie.value(), TokenKind::Session, Utc::now())?;
     claims.sid
 }
 
 async fn authenticate(parts: &Parts, state: &AppState) -> Result<Auth, AppError> {
     let now = Utc::now();
     if let Some(token) = bearer(&parts.headers) {
-        let claims = jwt::verify(state.cfg.secret(), token, TokenKind::Access, now)
+        let claims = state
+            .cfg
+            .verify_jwt(token, TokenKind::Access, now)
             .ok_or(AppError::Unauthenticated)?;
         let id: i64 = claims.sub.parse().map_err(|_| AppError::Unauthenticated)?;
         let account = accounts::by_id(&state.db, id)

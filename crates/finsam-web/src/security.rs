@@ -56,7 +56,7 @@ pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next)
         .get(csrf::HEADER)
         .and_then(|v| v.to_str().ok())
     {
-        return if csrf::verify(state.cfg.secret(), &binding, h) {
+        return if state.cfg.verify_csrf(&binding, h) {
             next.run(req).await
         } else {
             refuse(AppError::Csrf)
@@ -81,7 +81,7 @@ pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next)
                 .map(|(_, v)| v.into_owned())
         });
         return match token {
-            Some(t) if csrf::verify(state.cfg.secret(), &binding, &t) => next.run(req).await,
+            Some(t) if state.cfg.verify_csrf(&binding, &t) => next.run(req).await,
             _ => refuse(AppError::Csrf),
         };
     }
@@ -96,7 +96,7 @@ pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next)
         .find(|(k, _)| k == csrf::FORM_FIELD)
         .map(|(_, v)| v.into_owned());
     match token {
-        Some(t) if csrf::verify(state.cfg.secret(), &binding, &t) => {
+        Some(t) if state.cfg.verify_csrf(&binding, &t) => {
             next.run(Request::from_parts(parts, Body::from(bytes)))
                 .await
         }

@@ -53,6 +53,7 @@ pub fn web_config(cfg: &Config) -> WebConfig {
     WebConfig {
         base_url: cfg.base_url.clone(),
         jwt_secret: cfg.jwt_secret.clone().into(),
+        jwt_secret_previous: cfg.jwt_secret_previous.clone().map(Into::into),
         session_idle: cfg.session_idle,
         session_max_age: chrono::Duration::hours(24),
         access_token_ttl: chrono::Duration::minutes(15),
@@ -149,7 +150,10 @@ impl Services {
     async fn open(cfg: &Config, db: finsam_db::Conn) -> anyhow::Result<Self> {
         let kick = Arc::new(Notify::new());
         let storage = storage(cfg)?;
-        let queue = RenderQueue::open(&cfg.data_dir.join("jobs.db")).await?;
+        // The render queue: in PostgreSQL when the database is (shared by every process), else a
+        // SQLite file of this process.
+        let queue = RenderQueue::for_database(&db, &cfg.data_dir.join("jobs.db")).await?;
+        tracing::info!(queue = queue.describe(), "render queue opened");
         let signing = finsam_jobs::signing::Signing {
             db: db.clone(),
             storage: storage.clone(),

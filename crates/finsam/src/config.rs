@@ -18,6 +18,7 @@ pub struct RawConfig {
     pub smtp_user: Option<String>,
     pub smtp_password: Option<String>,
     pub jwt_secret: Option<String>,
+    pub jwt_secret_previous: Option<String>,
     pub base_url: Option<String>,
     pub mail_from: Option<String>,
     pub session_idle_minutes: i64,
@@ -37,6 +38,7 @@ impl Default for RawConfig {
             smtp_user: None,
             smtp_password: None,
             jwt_secret: None,
+            jwt_secret_previous: None,
             base_url: None,
             mail_from: None,
             session_idle_minutes: 8 * 60,
@@ -79,6 +81,8 @@ pub struct Config {
     pub storage: finsam_storage::Location,
     pub mail: MailConfig,
     pub jwt_secret: Vec<u8>,
+    /// The secret before a rotation, still accepted (`FINSAM_JWT_SECRET_PREVIOUS`).
+    pub jwt_secret_previous: Option<Vec<u8>>,
     pub base_url: url::Url,
     pub mail_from: finsam_mail::Mailbox,
     pub session_idle: chrono::Duration,
@@ -132,6 +136,11 @@ impl Config {
             ),
             None => embedded_secret(&data_dir)?,
         };
+        let jwt_secret_previous = match raw.jwt_secret_previous.filter(|s| !s.is_empty()) {
+            Some(s) if s.len() >= 32 => Some(s.into_bytes()),
+            Some(_) => bail!("FINSAM_JWT_SECRET_PREVIOUS must be at least 32 characters"),
+            None => None,
+        };
         let storage = match raw.storage_url.as_deref() {
             None => finsam_storage::Location::Local(data_dir.join("objects")),
             // Endpoint, region, credentials and path style: the standard AWS_* variables.
@@ -178,6 +187,7 @@ impl Config {
             storage,
             mail,
             jwt_secret,
+            jwt_secret_previous,
             base_url,
             mail_from,
             session_idle: chrono::Duration::minutes(raw.session_idle_minutes),
@@ -294,6 +304,17 @@ mod tests {
                 .unwrap()
                 .to_string()
                 .contains("at least 32")
+        );
+        let r = RawConfig {
+            jwt_secret_previous: Some("short".into()),
+            ..raw(dir.path())
+        };
+        assert!(
+            Config::resolve(r)
+                .err()
+                .unwrap()
+                .to_string()
+                .contains("FINSAM_JWT_SECRET_PREVIOUS")
         );
         let r = RawConfig {
             smtp_url: Some("http://x".into()),

@@ -602,3 +602,60 @@ async fn the_metrics_count_requests_render_jobs_and_the_queues() {
     }
     app.stop().await;
 }
+
+/// A rendering goes through the job queue: the PostgreSQL database's `apalis.jobs` (shared by every
+/// process) on PostgreSQL, this process's `jobs.db` on SQLite; the job ends `Done`, once.
+#[tokio::test]
+async fn a_rendering_is_a_job_in_the_shared_queue_done_once() {
+    use sea_orm::{ConnectionTrait, Statement};
+    let app = spawn_app().await;
+    app.import_fixture("hoglandet", "hoglandet-2024.json").await;
+    let kansli = app.token("kansli@hoglandet.example").await;
+    let a = request(
+        &app,
+        &kansli,
+        "hoglandet",
+        json!({"kind": "arsredovisning", "year": 2024}),
+    )
+    .await;
+    let id = a.json()["version_id"].as_i64().unwrap();
+    assert_eq!(
+        finished(&app, &kansli, "hoglandet", id).await["status"],
+        "ready"
+    );
+    let queue = finsam_jobs::render::RENDER_QUEUE;
+    let (db, sql) = if finsam_testkit::backend() == "postgres" {
+        (
+            app.db.clone(),
+            format!("SELECT status FROM apalis.jobs WHERE job_type = '{queue}'"),
+        )
+    } else {
+        let url = format!(
+            "sqlite://{}?mode=ro",
+            app.cfg.data_dir.join("jobs.db").display()
+        );
+        (
+            finsam_db::connect(&url).await.unwrap(),
+            format!("SELECT status FROM Jobs WHERE job_type = '{queue}'"),
+        )
+    };
+    let mut statuses = Vec::new();
+    for _ in 0..100 {
+        statuses = db
+            .query_all_raw(Statement::from_string(
+                db.get_database_backend(),
+                sql.clone(),
+            ))
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.try_get_by_index::<String>(0).unwrap())
+            .collect::<Vec<_>>();
+        if statuses == ["Done"] {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(statuses, ["Done"], "one job, done");
+    app.stop().await;
+}

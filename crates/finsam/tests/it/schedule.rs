@@ -31,9 +31,10 @@ fn scheduler(app: &TestApp) -> Scheduler {
 /// A scheduler that also starts the signing of what it rendered, as `finsam serve` and `worker` build it,
 /// with the render queue the app's worker takes jobs from.
 async fn scheduler_with_signing(app: &TestApp) -> Scheduler {
-    let queue = finsam_jobs::render::RenderQueue::open(&app.cfg.data_dir.join("jobs.db"))
-        .await
-        .unwrap();
+    let queue =
+        finsam_jobs::render::RenderQueue::for_database(&app.db, &app.cfg.data_dir.join("jobs.db"))
+            .await
+            .unwrap();
     Scheduler {
         queue: Some(queue),
         signing: Some(finsam_jobs::signing::Signing {
@@ -378,7 +379,7 @@ async fn the_verksamhetsplan_is_a_draft_for_the_styrelse_with_a_notice_of_the_de
     // A scheduler that pushes to the app's render queue, as the running app's does.
     let mut s = scheduler(&app);
     s.queue = Some(
-        finsam_jobs::render::RenderQueue::open(&app.data_dir.path().join("jobs.db"))
+        finsam_jobs::render::RenderQueue::for_database(&app.db, &app.cfg.data_dir.join("jobs.db"))
             .await
             .unwrap(),
     );
