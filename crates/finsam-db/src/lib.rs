@@ -53,6 +53,14 @@ pub async fn migrate(conn: &DatabaseConnection) -> Result<()> {
     Ok(())
 }
 
+/// How many migrations this release has that the database has not run.
+pub async fn pending_migrations(conn: &DatabaseConnection) -> Result<usize> {
+    use finsam_migration::MigratorTrait;
+    Ok(finsam_migration::Migrator::get_pending_migrations(conn)
+        .await?
+        .len())
+}
+
 /// Whether the database answers, for `/readyz`.
 pub async fn ping(conn: &DatabaseConnection) -> bool {
     conn.ping().await.is_ok()

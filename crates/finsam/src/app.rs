@@ -18,19 +18,45 @@ pub fn init_crypto() {
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
 }
 
+/// Connects to the database and runs the pending migrations, or, with `FINSAM_MIGRATE_ON_START=false`,
+/// refuses to start while any is pending (run `finsam migrate` first).
 pub async fn open_database(cfg: &Config) -> anyhow::Result<finsam_db::Conn> {
-    let db = finsam_db::connect(&cfg.database_url)
+    let db = connect(cfg).await?;
+    if cfg.migrate_on_start {
+        finsam_db::migrate(&db)
+            .await
+            .context("running migrations")?;
+    } else {
+        let pending = finsam_db::pending_migrations(&db)
+            .await
+            .context("reading the applied migrations")?;
+        if pending > 0 {
+            anyhow::bail!(
+                "the database needs {pending} migration(s) this release brings: run `finsam migrate` first (FINSAM_MIGRATE_ON_START is false)"
+            );
+        }
+    }
+    Ok(db)
+}
+
+/// Connects to the database and runs the pending migrations, whatever the setting (`finsam migrate`).
+pub async fn migrate_database(cfg: &Config) -> anyhow::Result<finsam_db::Conn> {
+    let db = connect(cfg).await?;
+    finsam_db::migrate(&db)
+        .await
+        .context("running migrations")?;
+    Ok(db)
+}
+
+async fn connect(cfg: &Config) -> anyhow::Result<finsam_db::Conn> {
+    finsam_db::connect(&cfg.database_url)
         .await
         .with_context(|| {
             format!(
                 "opening the database {}",
                 crate::config::redact_url(&cfg.database_url)
             )
-        })?;
-    finsam_db::migrate(&db)
-        .await
-        .context("running migrations")?;
-    Ok(db)
+        })
 }
 
 /// The object storage the configuration names (`FINSAM_STORAGE_URL`): a local folder or an S3 bucket.

@@ -25,6 +25,9 @@ pub struct RawConfig {
     pub log_format: String,
     /// Sealed PDFs up to this size are attached to the members' e-mail; larger go as a link.
     pub mail_attach_limit_mib: u64,
+    /// Run pending migrations when a process starts (the embedded default); `false` where
+    /// `finsam migrate` runs them as its own step and the application's role may not change the schema.
+    pub migrate_on_start: bool,
 }
 
 impl Default for RawConfig {
@@ -44,6 +47,7 @@ impl Default for RawConfig {
             session_idle_minutes: 8 * 60,
             log_format: "text".into(),
             mail_attach_limit_mib: 10,
+            migrate_on_start: true,
         }
     }
 }
@@ -88,6 +92,7 @@ pub struct Config {
     pub session_idle: chrono::Duration,
     pub log_format: String,
     pub mail_attach_limit: u64,
+    pub migrate_on_start: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -193,6 +198,7 @@ impl Config {
             session_idle: chrono::Duration::minutes(raw.session_idle_minutes),
             log_format: raw.log_format,
             mail_attach_limit: raw.mail_attach_limit_mib.saturating_mul(1024 * 1024),
+            migrate_on_start: raw.migrate_on_start,
         })
     }
 }

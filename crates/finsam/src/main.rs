@@ -116,7 +116,7 @@ async fn main() -> anyhow::Result<()> {
     let cfg = config::Config::resolve(raw)?;
     match cli.command {
         Command::Migrate => {
-            app::open_database(&cfg).await?;
+            app::migrate_database(&cfg).await?;
             tracing::info!("migrations are up to date");
             Ok(())
         }

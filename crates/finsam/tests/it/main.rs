@@ -11,6 +11,7 @@ mod insatser;
 mod isolation;
 mod meetings;
 mod members;
+mod multiprocess;
 mod organisation;
 mod outbox;
 mod process;

@@ -19,11 +19,13 @@ fn finsam(dir: &Path, args: &[&str]) -> Command {
     c
 }
 
-fn log_of(dir: &Path) -> String {
+/// What a process started with its standard error in `dir/worker.log` has logged so far.
+pub(crate) fn log_of(dir: &Path) -> String {
     std::fs::read_to_string(dir.join("worker.log")).unwrap_or_default()
 }
 
-async fn wait_for_exit(child: &mut Child, dir: &Path) -> std::process::ExitStatus {
+/// Waits (up to 30 s) until `child` has exited; kills it and fails the test otherwise.
+pub(crate) async fn wait_for_exit(child: &mut Child, dir: &Path) -> std::process::ExitStatus {
     for _ in 0..300 {
         if let Some(status) = child.try_wait().unwrap() {
             return status;
@@ -31,7 +33,7 @@ async fn wait_for_exit(child: &mut Child, dir: &Path) -> std::process::ExitStatu
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let _ = child.kill();
-    panic!("the worker did not stop within 30 s:\n{}", log_of(dir));
+    panic!("the process did not stop within 30 s:\n{}", log_of(dir));
 }
 
 #[tokio::test]
@@ -138,7 +140,7 @@ async fn the_worker_process_sends_queued_mail_and_exits_0_on_sigterm() {
     assert_eq!(count(), 3);
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -146,7 +148,8 @@ fn free_port() -> u16 {
         .port()
 }
 
-async fn wait_until_up(port: u16, child: &mut Child, dir: &Path) {
+/// Waits (up to 60 s) until `/readyz` on `port` answers 200; fails the test if `child` exits first.
+pub(crate) async fn wait_until_up(port: u16, child: &mut Child, dir: &Path) {
     let url = format!("http://127.0.0.1:{port}/readyz");
     for _ in 0..600 {
         if let Ok(r) = reqwest::get(&url).await
@@ -162,7 +165,8 @@ async fn wait_until_up(port: u16, child: &mut Child, dir: &Path) {
     panic!("the server did not answer within 60 s:\n{}", log_of(dir));
 }
 
-fn run_ok(c: &mut Command, what: &str) -> String {
+/// Runs a command to its end; fails the test unless it succeeds. Answers its standard output.
+pub(crate) fn run_ok(c: &mut Command, what: &str) -> String {
     let out = c.stdout(Stdio::piped()).output().unwrap();
     assert!(
         out.status.success(),
@@ -356,4 +360,32 @@ async fn the_binary_runs_with_the_kubernetes_manifests_environment() {
         let status = wait_for_exit(&mut child, &logs).await;
         assert!(status.success(), "finsam {cmd} stops with 0: {status}");
     }
+}
+
+/// With `FINSAM_MIGRATE_ON_START=false` (the manifests), a process refuses to start on a database that
+/// lacks this release's migrations, and starts once `finsam migrate` ran them.
+#[tokio::test]
+async fn without_migrate_on_start_a_process_waits_for_finsam_migrate() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let worker = |dir: &Path| {
+        let mut c = finsam(dir, &["worker"]);
+        c.env("FINSAM_MIGRATE_ON_START", "false")
+            .env("FINSAM_LISTEN", format!("127.0.0.1:{port}"));
+        c
+    };
+    let refused = worker(dir.path()).output().unwrap();
+    assert!(!refused.status.success());
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(err.contains("finsam migrate"), "{err}");
+
+    run_ok(&mut finsam(dir.path(), &["migrate"]), "finsam migrate");
+    let log = std::fs::File::create(dir.path().join("worker.log")).unwrap();
+    let mut child = worker(dir.path()).stderr(Stdio::from(log)).spawn().unwrap();
+    wait_until_up(port, &mut child, dir.path()).await;
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(wait_for_exit(&mut child, dir.path()).await.success());
 }
