@@ -187,6 +187,59 @@ impl S3Server {
     }
 }
 
+/// An SMTP server (aiosmtpd) that answers every recipient with one fixed reply, such as
+/// `550 5.1.1 Mailbox unavailable` (permanent) or `451 4.3.0 Try again later` (temporary): a relay
+/// that refuses.
+pub struct SmtpRefuser {
+    pub port: u16,
+    _server: Server,
+    _dir: tempfile::TempDir,
+}
+
+/// The aiosmtpd handler of [`SmtpRefuser`]: the reply comes from the command line.
+const REFUSE_HANDLER: &str = r#"
+class Refuse:
+    def __init__(self, reply):
+        self.reply = reply
+
+    @classmethod
+    def from_cli(cls, parser, *args):
+        return cls(" ".join(args))
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        return self.reply
+"#;
+
+impl SmtpRefuser {
+    pub async fn start(reply: &str) -> Self {
+        require_module("aiosmtpd", "aiosmtpd");
+        let dir = tempfile::tempdir().expect("a folder for the SMTP server");
+        // The server runs in `dir`, so `python -m` finds the handler's module there.
+        std::fs::write(dir.path().join("finsam_refuse.py"), REFUSE_HANDLER).expect("the handler");
+        let port = free_port();
+        let mut args = vec![
+            "-m".to_owned(),
+            "aiosmtpd".to_owned(),
+            "-n".to_owned(),
+            "-l".to_owned(),
+            format!("127.0.0.1:{port}"),
+            "-c".to_owned(),
+            "finsam_refuse.Refuse".to_owned(),
+        ];
+        args.extend(reply.split(' ').map(str::to_owned));
+        let server = Server::start("aiosmtpd (refusing)", dir.path(), &args, port).await;
+        SmtpRefuser {
+            port,
+            _server: server,
+            _dir: dir,
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+}
+
 /// An SMTP server (aiosmtpd) that accepts every message, without TLS or authentication, and writes it
 /// to a maildir.
 pub struct SmtpSink {

@@ -311,3 +311,57 @@ async fn e_mail_to_an_unreachable_smtp_server_is_retried_then_failed_with_the_re
     assert_eq!(rows_to(&app, to).await[0].attempts, MAX_ATTEMPTS);
     app.stop().await;
 }
+
+/// Waits until the app's worker has tried the message to `to` at least once.
+async fn first_attempt(app: &TestApp, to: &str) -> outbox::OutboxMessage {
+    for _ in 0..200 {
+        if let Some(m) = rows_to(app, to).await.into_iter().next()
+            && m.attempts >= 1
+            && m.status != outbox::SENDING
+        {
+            return m;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the worker did not try the message to {to}");
+}
+
+/// A relay that answers 5xx: the message is failed at once, with the server's answer as the reason,
+/// and never tried again; one that answers 4xx: the message waits for its next attempt.
+#[tokio::test]
+async fn an_smtp_server_answering_5xx_fails_the_message_and_4xx_retries_it() {
+    let refusing =
+        finsam_testkit::servers::SmtpRefuser::start("550 5.1.1 Mailbox unavailable").await;
+    let url = refusing.url();
+    let app = spawn_app_with(|raw| raw.smtp_url = Some(url))
+        .await
+        .unwrap();
+    let to = "okand@gnosjo.example";
+    invite(&app, to).await;
+    let m = first_attempt(&app, to).await;
+    assert_eq!((m.status.as_str(), m.attempts), (outbox::FAILED, 1));
+    let reason = m.last_error.unwrap();
+    assert!(
+        reason.contains("550") || reason.contains("Mailbox unavailable"),
+        "{reason}"
+    );
+    assert_eq!(
+        app.deliver_mail_at(Utc::now() + chrono::Duration::days(1))
+            .await,
+        0
+    );
+    assert_eq!(rows_to(&app, to).await[0].attempts, 1, "not tried again");
+    app.stop().await;
+
+    let busy = finsam_testkit::servers::SmtpRefuser::start("451 4.3.0 Try again later").await;
+    let url = busy.url();
+    let app = spawn_app_with(|raw| raw.smtp_url = Some(url))
+        .await
+        .unwrap();
+    invite(&app, to).await;
+    let m = first_attempt(&app, to).await;
+    assert_eq!((m.status.as_str(), m.attempts), (outbox::QUEUED, 1));
+    assert!(m.last_error.unwrap().starts_with("temporary: "));
+    assert!(m.next_attempt_at > Utc::now() + chrono::Duration::seconds(20));
+    app.stop().await;
+}
