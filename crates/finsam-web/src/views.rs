@@ -71,14 +71,14 @@ fn env() -> &'static Environment<'static> {
 
 /// Renders a page. Templates are compiled in and covered by tests, so a failure is a bug: it is logged
 /// and answered with a plain message rather than a panic.
-pub fn render(name: &str, ctx: Value) -> Html<String> {
-    match env().get_template(name).and_then(|t| t.render(ctx)) {
-        Ok(html) => Html(html),
-        Err(e) => {
-            tracing::error!(template = name, error = %e, "template failed");
-            Html("<!doctype html><html lang=\"sv\"><title>Fel</title><p>Något gick fel hos oss.</p></html>".into())
-        }
-    }
+/// Renders a page. A template that fails (a bug) is an internal error: 500 with the error page, and
+/// the reason in the log.
+pub fn render(name: &str, ctx: Value) -> Result<Html<String>, AppError> {
+    env()
+        .get_template(name)
+        .and_then(|t| t.render(ctx))
+        .map(Html)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("template {name} failed: {e:#}")))
 }
 
 pub fn error_page(e: &AppError) -> Html<String> {
@@ -101,6 +101,16 @@ pub fn error_page(e: &AppError) -> Html<String> {
         "error.html",
         context! { title, message, me => Value::UNDEFINED },
     )
+    .unwrap_or_else(|e| {
+        // The error page itself failed: a bare page, so an error never hides another.
+        tracing::error!(error = %e.message(), "the error page failed");
+        Html("<!doctype html><html lang=\"sv\"><title>Fel</title><p>Något gick fel hos oss.</p></html>".into())
+    })
+}
+
+/// For handlers that answer a `Response` themselves: the page, or the 500 error page.
+pub fn render_or_error(name: &str, ctx: Value) -> Result<Html<String>, crate::error::PageError> {
+    render(name, ctx).map_err(crate::error::PageError)
 }
 
 /// Validation errors as the templates use them: a list for the summary and a map for the fields.
@@ -195,6 +205,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_template_that_fails_is_an_internal_error_not_a_page() {
+        // An undefined value in strict use, as a bug in a page's context would be.
+        let e = render("finns-inte.html", context! {}).unwrap_err();
+        assert_eq!(e.status(), axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+        let r = render_or_error("finns-inte.html", context! {}).unwrap_err();
+        assert_eq!(
+            axum::response::IntoResponse::into_response(r).status(),
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR
+        );
+    }
+
+    #[test]
     fn every_template_parses() {
         for name in env()
             .templates()
@@ -236,6 +258,7 @@ mod tests {
             "login.html",
             context! { title => "Logga in", csrf => "t", email => "<script>alert(1)</script>" },
         )
+        .unwrap()
         .0;
         assert!(!html.contains("<script>alert(1)</script>"));
         assert!(html.contains("&lt;script&gt;"));

@@ -34,7 +34,7 @@ async fn change_page(
     Ok(views::render(
         "password_change.html",
         context! { title => "Byt lösenord", errors => Value::from(Serde(&errors)), status, ..layout },
-    ))
+    )?)
 }
 
 pub async fn change_show(
@@ -104,8 +104,8 @@ fn set_page(
     heading: &str,
     intro: &str,
     errors: Option<FormErrors>,
-) -> Html<String> {
-    views::render(
+) -> Result<Html<String>, PageError> {
+    views::render_or_error(
         "set_password.html",
         context! { title => heading, heading, intro, action, csrf, errors => Value::from(Serde(&errors)) },
     )
@@ -239,10 +239,13 @@ pub async fn reset_request_show(State(state): State<AppState>, jar: CookieJar) -
     let (jar, csrf) = csrf_for_page(&state, jar);
     (
         jar,
-        views::render(
+        match views::render_or_error(
             "reset_request.html",
             context! { title => "Glömt lösenordet", csrf, email => "" },
-        ),
+        ) {
+            Ok(h) => h,
+            Err(r) => return r.into_response(),
+        },
     )
         .into_response()
 }
@@ -260,7 +263,7 @@ pub async fn reset_request_submit(
             views::render(
                 "reset_request.html",
                 context! { title => "Glömt lösenordet", sent => true },
-            ),
+            )?,
         )
             .into_response()),
         Err(AppError::Validation(fields)) => {
@@ -268,7 +271,7 @@ pub async fn reset_request_submit(
             let page = views::render(
                 "reset_request.html",
                 context! { title => "Glömt lösenordet", csrf, email => f.email, errors => Value::from(Serde(&errors)) },
-            );
+            )?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, jar, page).into_response())
         }
         Err(e) => Err(PageError(e)),

@@ -72,7 +72,7 @@ async fn page(
             status => v.status,
             ..layout
         },
-    ))
+    )?)
 }
 
 pub async fn show(
@@ -205,7 +205,7 @@ pub async fn audit_log(
         views::render(
             "audit.html",
             context! { title => "Händelselogg", events => rows, ..layout },
-        ),
+        )?,
     )
         .into_response())
 }

@@ -79,7 +79,7 @@ async fn list_page(
         )
         .collect();
     let default_year = chrono::Utc::now().year() - 1;
-    Ok(views::render(
+    views::render(
         "documents.html",
         context! {
             title => "Dokument", documents => shown, pending, meetings => meeting_options,
@@ -92,7 +92,7 @@ async fn list_page(
             },
             errors => Value::from(Serde(&errors)), tenant => views::tenant_value(ctx), ..layout
         },
-    ))
+    )
 }
 
 pub async fn list(
@@ -196,7 +196,7 @@ pub async fn version(
             sealed_round => v.signing_round_id,
             tenant => views::tenant_value(&ctx), ..layout
         },
-    );
+    )?;
     Ok((jar, html).into_response())
 }
 

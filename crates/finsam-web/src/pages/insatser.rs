@@ -160,7 +160,7 @@ async fn page(
                 .collect()
         })
         .unwrap_or_default();
-    Ok(views::render(
+    views::render(
         "insats_form.html",
         context! {
             title => heading.clone(), heading, action, members, results, can_manage, goals, result_year,
@@ -169,7 +169,7 @@ async fn page(
             tenant => views::tenant_value(ctx),
             ..layout
         },
-    ))
+    )
 }
 
 pub async fn list(
@@ -216,7 +216,7 @@ pub async fn list(
                 tenant => views::tenant_value(&ctx),
                 ..layout
             },
-        ),
+        )?,
     )
         .into_response())
 }

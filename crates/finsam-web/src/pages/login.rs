@@ -34,8 +34,8 @@ fn login_page(
     errors: Option<FormErrors>,
     alert: Option<String>,
     status: Option<&str>,
-) -> axum::response::Html<String> {
-    views::render(
+) -> Result<axum::response::Html<String>, crate::error::PageError> {
+    views::render_or_error(
         "login.html",
         context! { title => "Logga in", csrf, next, email, errors => Value::from(Serde(&errors)), alert, status },
     )

@@ -25,7 +25,7 @@ async fn page(
         None => crate::api::logo::Profile::of(&ctx.tenant),
     };
     let layout = views::layout(state, &ctx.auth, Some(ctx), csrf).await?;
-    Ok(views::render(
+    views::render(
         "logo.html",
         context! {
             title => "Förbundet på dokumenten", has_logo => ctx.tenant.logo_sha256.is_some(),
@@ -35,7 +35,7 @@ async fn page(
             tenant => views::tenant_value(ctx),
             ..layout
         },
-    ))
+    )
 }
 
 pub async fn show(

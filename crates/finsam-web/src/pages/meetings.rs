@@ -97,7 +97,7 @@ async fn page(
         .rsplit('/')
         .next()
         .and_then(|id| id.parse::<i64>().ok());
-    Ok(views::render(
+    views::render(
         "meeting_form.html",
         context! {
             title => heading.clone(), heading, action, can_manage, meeting_id,
@@ -105,7 +105,7 @@ async fn page(
             tenant => views::tenant_value(ctx),
             ..layout
         },
-    ))
+    )
 }
 
 pub async fn list(
@@ -129,7 +129,7 @@ pub async fn list(
                 tenant => views::tenant_value(&ctx),
                 ..layout
             },
-        ),
+        )?,
     )
         .into_response())
 }

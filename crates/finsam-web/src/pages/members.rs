@@ -90,7 +90,7 @@ async fn page(
     .iter()
     .map(|k| context! { value => k.as_str(), label => k.label() })
     .collect();
-    Ok(views::render(
+    views::render(
         "member_form.html",
         context! {
             title => heading, heading, action, kinds, population,
@@ -99,7 +99,7 @@ async fn page(
             errors => Value::from(Serde(&errors)),
             ..layout
         },
-    ))
+    )
 }
 
 pub async fn new_form(

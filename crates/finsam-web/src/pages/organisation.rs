@@ -110,7 +110,7 @@ pub async fn show(
                 can_manage => ctx.can(finsam_core::Permission::Manage),
                 ..layout
             },
-        ),
+        )?,
     )
         .into_response())
 }

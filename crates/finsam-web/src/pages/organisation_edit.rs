@@ -42,7 +42,7 @@ async fn page(
     } else {
         "Beredningsgruppens ledamöter"
     };
-    Ok(views::render(
+    views::render(
         "seats_form.html",
         context! {
             title => heading, heading, body, members, year => chrono::Utc::now().year() - 1,
@@ -50,7 +50,7 @@ async fn page(
             tenant => views::tenant_value(ctx),
             ..layout
         },
-    ))
+    )
 }
 
 pub async fn form(
@@ -153,7 +153,7 @@ async fn staff_page(
         share_percent: "100".into(),
         ..Default::default()
     }));
-    Ok(views::render(
+    views::render(
         "staff_form.html",
         context! {
             title => "Kansliets personal", year => chrono::Utc::now().year() - 1,
@@ -161,7 +161,7 @@ async fn staff_page(
             tenant => views::tenant_value(ctx),
             ..layout
         },
-    ))
+    )
 }
 
 pub async fn staff_form(

@@ -136,7 +136,7 @@ pub async fn list(
                 year => chrono::Utc::now().year() - 1,
                 ..layout
             },
-        ),
+        )?,
     )
         .into_response())
 }
@@ -164,7 +164,7 @@ async fn render_form(
     } else {
         ReportPeriod::Helar
     };
-    Ok(views::render(
+    views::render(
         "report_form.html",
         context! {
             title => "Deltagarrapport",
@@ -179,7 +179,7 @@ async fn render_form(
             errors => Value::from(Serde(&v.errors)),
             ..layout
         },
-    ))
+    )
 }
 
 #[derive(Deserialize)]

@@ -142,7 +142,7 @@ async fn page(
     let banner = p.banner.map(|b| {
         context! { text => b.text, version_id => b.version_id, alert => b.alert }
     });
-    Ok(views::render(
+    views::render(
         "schedule.html",
         context! {
             title => "Årshjul", entries, runs, run_forms, months,
@@ -152,7 +152,7 @@ async fn page(
             banner, status => p.status,
             errors => Value::from(Serde(&p.errors)), tenant => views::tenant_value(ctx), ..layout
         },
-    ))
+    )
 }
 
 #[derive(serde::Deserialize, Default)]

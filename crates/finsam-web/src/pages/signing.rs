@@ -97,7 +97,7 @@ async fn start_page(
     rows.extend(std::iter::repeat_n(SignerRow::default(), EXTRA_ROWS));
     let rounds = repo::for_version(&state.db, ctx.tenant_id(), v.id).await?;
     let layout = views::layout(state, &ctx.auth, Some(ctx), csrf).await?;
-    Ok(views::render(
+    views::render(
         "signing_start.html",
         context! {
             title => format!("Skicka för underskrift: {title}"), heading => title,
@@ -109,7 +109,7 @@ async fn start_page(
             tenant => views::tenant_value(ctx),
             ..layout
         },
-    ))
+    )
 }
 
 trait FieldMessage {
@@ -307,7 +307,7 @@ pub async fn list(
     let html = views::render(
         "signing_rounds.html",
         context! { title => "Underskrifter", rounds, tenant => views::tenant_value(&ctx), ..layout },
-    );
+    )?;
     Ok((jar, html).into_response())
 }
 
@@ -360,7 +360,7 @@ async fn round_page(
     };
     let pending_seal = round.ready_to_seal();
     let layout = views::layout(state, &ctx.auth, Some(ctx), csrf).await?;
-    Ok(views::render(
+    views::render(
         "signing_round.html",
         context! {
             title => format!("Underskrift: {title}"), heading => title,
@@ -378,7 +378,7 @@ async fn round_page(
             tenant => views::tenant_value(ctx),
             ..layout
         },
-    ))
+    )
 }
 
 pub async fn show(
@@ -545,10 +545,13 @@ fn signer_error_page(e: AppError) -> Response {
     };
     (
         status,
-        views::render(
+        match views::render_or_error(
             "sign.html",
             context! { title => "Underskrift", closed => message },
-        ),
+        ) {
+            Ok(h) => h,
+            Err(r) => return r.into_response(),
+        },
     )
         .into_response()
 }
@@ -577,14 +580,17 @@ async fn signer_page(
     } else {
         StatusCode::OK
     };
-    let html = views::render(
+    let html = match views::render_or_error(
         "sign.html",
         context! {
             title => format!("Underskrift: {}", view.document_title),
             s => signer_context(&view, token), csrf, notice,
             errors => Value::from(Serde(&errors)),
         },
-    );
+    ) {
+        Ok(h) => h,
+        Err(r) => return r.into_response(),
+    };
     (status, jar, html).into_response()
 }
 
@@ -729,10 +735,13 @@ pub async fn sign_decide(
             };
             (
                 StatusCode::OK,
-                views::render(
+                match views::render_or_error(
                     "sign.html",
                     context! { title => "Underskrift", done => message, signed },
-                ),
+                ) {
+                    Ok(h) => h,
+                    Err(r) => return r.into_response(),
+                },
             )
                 .into_response()
         }
@@ -762,13 +771,16 @@ fn verify_page(
 ) -> Response {
     (
         status,
-        views::render(
+        match views::render_or_error(
             "verify.html",
             context! {
                 title => "Kontrollera ett underskrivet dokument",
                 result => result.map(|r| Value::from(Serde(r))), asked, csrf,
             },
-        ),
+        ) {
+            Ok(h) => h,
+            Err(r) => return r.into_response(),
+        },
     )
         .into_response()
 }
@@ -796,10 +808,13 @@ pub async fn verify_form(
     let (jar, csrf) = csrf_for_page(&state, jar);
     (
         jar,
-        views::render(
+        match views::render_or_error(
             "verify.html",
             context! { title => "Kontrollera ett underskrivet dokument", csrf },
-        ),
+        ) {
+            Ok(h) => h,
+            Err(r) => return r.into_response(),
+        },
     )
         .into_response()
 }

@@ -38,7 +38,7 @@ pub async fn list(
             title => "Indikatorenkäter", surveys => Value::from(Serde(&shown)),
             can_manage => ctx.can(Permission::Manage), tenant => views::tenant_value(&ctx), ..layout
         },
-    );
+    )?;
     Ok((jar, html).into_response())
 }
 
@@ -143,7 +143,7 @@ async fn form_page(
             format!("/t/{}/enkater", ctx.tenant.slug),
         ),
     };
-    Ok(views::render(
+    views::render(
         "survey_form.html",
         context! {
             title => heading.clone(), heading, action, is_new => existing.is_none(),
@@ -151,7 +151,7 @@ async fn form_page(
             form => Value::from(Serde(shown)), errors => Value::from(Serde(&errors)),
             tenant => views::tenant_value(ctx), ..layout
         },
-    ))
+    )
 }
 
 pub async fn new_form(
@@ -339,7 +339,7 @@ async fn results_page(
             rows,
         });
     }
-    Ok(views::render(
+    views::render(
         "survey_results.html",
         context! {
             title => format!("Indikatorenkät {year}: {}", insats.name),
@@ -347,7 +347,7 @@ async fn results_page(
             tables => Value::from(Serde(&tables)), can_manage => ctx.can(Permission::Manage),
             errors => Value::from(Serde(&errors)), tenant => views::tenant_value(ctx), ..layout
         },
-    ))
+    )
 }
 
 async fn insats_row(

@@ -27,7 +27,7 @@ pub async fn picker(
         views::render(
             "tenant_picker.html",
             context! { title => "Välj förbund", ..layout },
-        ),
+        )?,
     )
         .into_response())
 }
@@ -87,7 +87,7 @@ pub async fn home(
                 can_manage => ctx.can(Permission::ManageMemberships),
                 ..layout
             },
-        ),
+        )?,
     )
         .into_response())
 }
@@ -125,7 +125,7 @@ async fn people_page(
             tenant => views::tenant_value(ctx),
             holders, roles, form => Value::from(Serde(form)), errors => Value::from(Serde(&errors)), status, ..layout
         },
-    ))
+    )?)
 }
 
 pub async fn people(
@@ -256,7 +256,7 @@ pub async fn audit_log(
                 tenant => views::tenant_value(&ctx),
                 events => rows, ..layout
             },
-        ),
+        )?,
     )
         .into_response())
 }

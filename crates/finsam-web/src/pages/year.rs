@@ -167,7 +167,7 @@ pub async fn show(
                 can_manage => ctx.can(Permission::Manage),
                 ..layout
             },
-        ),
+        )?,
     )
         .into_response())
 }
@@ -218,7 +218,7 @@ pub async fn import(
                     problems => problems.iter().map(|p| context! { path => p.path.clone(), message => p.message.clone() }).collect::<Vec<_>>(),
                     ..layout
                 },
-            );
+            )?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, jar, page).into_response())
         }
         Err(e) => Err(PageError(e)),

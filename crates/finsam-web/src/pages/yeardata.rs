@@ -33,14 +33,14 @@ async fn texts_page(
         .iter()
         .map(|k| context! { key => *k, label => text_label(k), value => values.get(*k).cloned().unwrap_or_default() })
         .collect();
-    Ok(views::render(
+    views::render(
         "texts.html",
         context! {
             title => format!("Texter {year}"), year, texts, errors => Value::from(Serde(&errors)),
             tenant => views::tenant_value(ctx),
             ..layout
         },
-    ))
+    )
 }
 
 pub async fn texts_form(
@@ -168,7 +168,7 @@ async fn settings_page(
     errors: Option<FormErrors>,
 ) -> Result<Html<String>, AppError> {
     let layout = views::layout(state, &ctx.auth, Some(ctx), csrf).await?;
-    Ok(views::render(
+    views::render(
         "settings.html",
         context! {
             title => format!("Inställningar {year}"), year,
@@ -176,7 +176,7 @@ async fn settings_page(
             tenant => views::tenant_value(ctx),
             ..layout
         },
-    ))
+    )
 }
 
 pub async fn settings_form(
@@ -329,7 +329,7 @@ async fn budget_page(
     );
     let layout = views::layout(state, &ctx.auth, Some(ctx), csrf).await?;
     let (members, insatser) = options(state, ctx.tenant_id()).await?;
-    Ok(views::render(
+    views::render(
         "budget_form.html",
         context! {
             title => format!("Budget {year}"), year, members, insatser,
@@ -337,7 +337,7 @@ async fn budget_page(
             tenant => views::tenant_value(ctx),
             ..layout
         },
-    ))
+    )
 }
 
 /// The stored budget as the form shows it (kronor).
@@ -528,7 +528,7 @@ async fn accounts_page(
     let layout = views::layout(state, &ctx.auth, Some(ctx), csrf).await?;
     let (members, insatser) = options(state, ctx.tenant_id()).await?;
     let labels = accounts_labels(kind, year);
-    Ok(views::render(
+    views::render(
         "accounts_form.html",
         context! {
             title => labels.get_attr("title").unwrap_or_default(), year, members, insatser, labels,
@@ -536,7 +536,7 @@ async fn accounts_page(
             tenant => views::tenant_value(ctx),
             ..layout
         },
-    ))
+    )
 }
 
 async fn accounts_form_of(
