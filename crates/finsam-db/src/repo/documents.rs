@@ -5,7 +5,7 @@
 use crate::Result;
 use crate::entities::{document, document_version as version};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -30,16 +30,19 @@ pub async fn ensure<C: ConnectionTrait>(
     year: Option<i32>,
     meeting_id: Option<i64>,
 ) -> Result<Document> {
-    if let Some(d) = document::Entity::find()
-        .filter(document::Column::TenantId.eq(tenant_id))
-        .filter(document::Column::Kind.eq(kind))
-        .filter(document::Column::Subject.eq(subject))
-        .one(db)
-        .await?
-    {
+    let find = || {
+        document::Entity::find()
+            .filter(document::Column::TenantId.eq(tenant_id))
+            .filter(document::Column::Kind.eq(kind))
+            .filter(document::Column::Subject.eq(subject))
+            .one(db)
+    };
+    if let Some(d) = find().await? {
         return Ok(d);
     }
-    Ok(document::ActiveModel {
+    // Two first requests at once: the second insert does nothing (it waits for the first on
+    // PostgreSQL) and reads the first one's row.
+    let row = document::ActiveModel {
         tenant_id: Set(tenant_id),
         kind: Set(kind.to_owned()),
         subject: Set(subject.to_owned()),
@@ -47,9 +50,25 @@ pub async fn ensure<C: ConnectionTrait>(
         meeting_id: Set(meeting_id),
         created_at: Set(Utc::now()),
         ..Default::default()
-    }
-    .insert(db)
-    .await?)
+    };
+    document::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([
+                document::Column::TenantId,
+                document::Column::Kind,
+                document::Column::Subject,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
+        .try_insert()
+        .exec_without_returning(db)
+        .await?;
+    find().await?.ok_or_else(|| {
+        crate::DbError::Db(sea_orm::DbErr::RecordNotFound(
+            "the document just made".into(),
+        ))
+    })
 }
 
 /// A new version of the document, queued.
@@ -60,6 +79,13 @@ pub async fn queue_version<C: ConnectionTrait>(
     draft_reason: Option<&str>,
     requested_by: Option<i64>,
 ) -> Result<Version> {
+    // Numbers are given one request at a time per document: the document's row is locked until the
+    // transaction ends (PostgreSQL; SQLite's writers take turns anyway).
+    document::Entity::find_by_id(document_id)
+        .filter(document::Column::TenantId.eq(tenant_id))
+        .lock_exclusive()
+        .one(db)
+        .await?;
     let last: Option<i32> = version::Entity::find()
         .filter(version::Column::TenantId.eq(tenant_id))
         .filter(version::Column::DocumentId.eq(document_id))

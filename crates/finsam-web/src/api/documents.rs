@@ -137,7 +137,7 @@ pub async fn request_render(
 }
 
 /// How often a request for a rendering is tried when a concurrent one took its version number.
-const CONFLICT_ATTEMPTS: u64 = 5;
+const CONFLICT_ATTEMPTS: u64 = 8;
 
 /// Asks for a rendering: a new version of the document, queued.
 #[utoipa::path(post, path = "/api/v1/t/{slug}/documents", tag = "tenant", security(("bearer" = [])),
