@@ -16,7 +16,6 @@ use crate::render::{RenderJob, RenderQueue};
 use anyhow::Context;
 use apalis::prelude::*;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
-use finsam_core::Role;
 use finsam_core::finance::checks::{checks, delar_checks};
 pub use finsam_core::time::stockholm_date;
 use finsam_db::repo::schedule::{self as repo, Claim, EntryValues, Run, outcome, trigger};
@@ -572,33 +571,12 @@ pub async fn execute<C: ConnectionTrait>(
             link: Some(&link),
             link_text: Some(&link_text),
         });
-        for h in memberships::holders(db, tenant.id).await? {
-            if h.role != Role::Kansli || h.disabled {
-                continue;
-            }
-            let key = format!(
-                "schedule:{}:{}:{year}:{outcome}:{}",
-                tenant.id,
-                r.kind.as_str(),
-                h.email
-            );
-            if outbox::enqueue(
-                db,
-                outbox::NewMessage {
-                    tenant_id: Some(tenant.id),
-                    idempotency_key: &key,
-                    recipient: &h.email,
-                    subject: &mail.subject,
-                    body_text: &mail.text,
-                    body_html: &mail.html,
-                    ..Default::default()
-                },
-            )
-            .await?
-            {
-                notices += 1;
-            }
-        }
+        let key = format!(
+            "schedule:{}:{}:{year}:{outcome}",
+            tenant.id,
+            r.kind.as_str()
+        );
+        notices += notify_kansli(db, tenant.id, &key, &mail).await?;
     }
     Ok(Execution::Ran {
         run,
@@ -608,6 +586,34 @@ pub async fn execute<C: ConnectionTrait>(
         }),
         notices,
     })
+}
+
+/// Queues `mail` to every active kansli account of the tenant, each once under `{key}:{address}`.
+/// Answers how many were new.
+async fn notify_kansli<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    key: &str,
+    mail: &finsam_mail::templates::Rendered,
+) -> anyhow::Result<usize> {
+    let mut queued = 0;
+    for to in memberships::kansli_addresses(db, tenant_id).await? {
+        let new = outbox::enqueue(
+            db,
+            outbox::NewMessage {
+                tenant_id: Some(tenant_id),
+                idempotency_key: &format!("{key}:{to}"),
+                recipient: &to,
+                subject: &mail.subject,
+                body_text: &mail.text,
+                body_html: &mail.html,
+                ..Default::default()
+            },
+        )
+        .await?;
+        queued += usize::from(new);
+    }
+    Ok(queued)
 }
 
 fn capitalised(s: &str) -> String {
@@ -825,25 +831,13 @@ impl Scheduler {
         });
         let txn = self.db.begin().await?;
         repo::finish_signing(&txn, t.id, run.id, None, Some(note), now).await?;
-        for h in memberships::holders(&txn, t.id).await? {
-            if h.role != Role::Kansli || h.disabled {
-                continue;
-            }
-            let key = format!("schedule-signing:{}:{}:{}", t.id, run.id, h.email);
-            outbox::enqueue(
-                &txn,
-                outbox::NewMessage {
-                    tenant_id: Some(t.id),
-                    idempotency_key: &key,
-                    recipient: &h.email,
-                    subject: &mail.subject,
-                    body_text: &mail.text,
-                    body_html: &mail.html,
-                    ..Default::default()
-                },
-            )
-            .await?;
-        }
+        notify_kansli(
+            &txn,
+            t.id,
+            &format!("schedule-signing:{}:{}", t.id, run.id),
+            &mail,
+        )
+        .await?;
         txn.commit().await?;
         if let Some(k) = &self.mail_kick {
             k.notify_one();

@@ -15,7 +15,7 @@
 use crate::render::{RenderJob, RenderQueue};
 use anyhow::Context;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use finsam_core::{EmailAddress, Role};
+use finsam_core::EmailAddress;
 use finsam_db::repo::documents::{self, Document, Version};
 use finsam_db::repo::signing::{self as repo, NewEvent, RoundRow};
 use finsam_db::repo::{meetings, members, memberships, organisation, outbox, tenants, yearfile};
@@ -246,18 +246,6 @@ impl Signing {
         verify_url(&self.base_url, &round.reference)
     }
 
-    async fn kansli_addresses(&self, tenant_id: i64) -> anyhow::Result<Vec<String>> {
-        let mut out: Vec<String> = memberships::holders(&self.db, tenant_id)
-            .await?
-            .into_iter()
-            .filter(|h| h.role == Role::Kansli && !h.disabled)
-            .map(|h| h.email)
-            .collect();
-        out.sort();
-        out.dedup();
-        Ok(out)
-    }
-
     /// Starts a round on a rendered, final version. Answers the stored round.
     pub async fn start(
         &self,
@@ -464,7 +452,7 @@ impl Signing {
             link,
             link_text: link.map(|_| "Öppna underskriften i Finsam"),
         });
-        for to in self.kansli_addresses(tenant.id).await? {
+        for to in memberships::kansli_addresses(&self.db, tenant.id).await? {
             self.enqueue(txn, tenant, &format!("{key}:{to}"), &to, &msg, None)
                 .await?;
         }

@@ -150,7 +150,9 @@ fn attachment_filename(name: &str) -> String {
     }
 }
 
-fn message_id_local(key: &str) -> String {
+/// The local part of the Message-ID of the message with this idempotency key: the key, with everything
+/// but ASCII letters, digits, `.` and `-` as `-`. The same key always gives the same Message-ID.
+pub fn message_id_local(key: &str) -> String {
     key.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '.' || c == '-' {

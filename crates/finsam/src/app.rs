@@ -91,13 +91,13 @@ pub fn web_config(cfg: &Config) -> WebConfig {
 /// would cut renders short; the manifests give 60 s).
 pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(45);
 
-/// A started application: the HTTP server (for `serve`), and the background work beside it.
+/// A started application: the HTTP server (the whole application for `serve`, the health and metrics
+/// routes for `worker`), and the background work beside it.
 pub struct Running {
-    /// The server's address; `None` for a worker without a server.
-    pub addr: Option<SocketAddr>,
+    pub addr: SocketAddr,
     pub db: finsam_db::Conn,
     shutdown: watch::Sender<bool>,
-    server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    server: tokio::task::JoinHandle<anyhow::Result<()>>,
     /// Tasks that stop by themselves at the shutdown signal (between messages, between jobs).
     workers: Vec<tokio::task::JoinHandle<()>>,
     /// Tasks that hold nothing in flight and are simply stopped.
@@ -130,10 +130,7 @@ impl Running {
     }
 
     async fn wait_all(self) -> anyhow::Result<()> {
-        let server = match self.server {
-            Some(server) => server.await.context("server task")?,
-            None => Ok(()),
-        };
+        let server = self.server.await.context("server task")?;
         for worker in self.workers {
             worker.await.context("worker task")?;
         }
@@ -145,11 +142,6 @@ impl Running {
 
     pub fn shutdown_handle(&self) -> watch::Sender<bool> {
         self.shutdown.clone()
-    }
-
-    /// The server's address (panics for a worker, which has none).
-    pub fn addr(&self) -> SocketAddr {
-        self.addr.expect("this process runs no server")
     }
 }
 
@@ -244,13 +236,10 @@ pub async fn start(
     db: finsam_db::Conn,
     listener: TcpListener,
 ) -> anyhow::Result<Running> {
-    let addr = listener.local_addr()?;
     let services = Services::open(cfg, db).await?;
     let state = services.app_state(cfg);
     let throttle = state.throttle.clone();
-    let (tx, rx) = watch::channel(false);
-    let server = serve(listener, finsam_web::router(state), rx.clone());
-    let mut running = background(cfg, services, tx, rx)?;
+    let mut running = background(cfg, services, listener, finsam_web::router(state))?;
     // The sign-in throttle's memory is the server's; it shrinks every minute.
     running.housekeeping.push(tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
@@ -259,8 +248,6 @@ pub async fn start(
             throttle.shrink();
         }
     }));
-    running.addr = Some(addr);
-    running.server = Some(server);
     Ok(running)
 }
 
@@ -272,23 +259,21 @@ pub async fn start_worker(
     db: finsam_db::Conn,
     listener: TcpListener,
 ) -> anyhow::Result<Running> {
-    let addr = listener.local_addr()?;
     let services = Services::open(cfg, db).await?;
     let ops = finsam_web::ops_router(services.app_state(cfg));
-    let (tx, rx) = watch::channel(false);
-    let server = serve(listener, ops, rx.clone());
-    let mut running = background(cfg, services, tx, rx)?;
-    running.addr = Some(addr);
-    running.server = Some(server);
-    Ok(running)
+    background(cfg, services, listener, ops)
 }
 
+/// Serves `app` on `listener` and starts the background work beside it, under one shutdown signal.
 fn background(
     cfg: &Config,
     services: Services,
-    tx: watch::Sender<bool>,
-    rx: watch::Receiver<bool>,
+    listener: TcpListener,
+    app: axum::Router,
 ) -> anyhow::Result<Running> {
+    let addr = listener.local_addr()?;
+    let (tx, rx) = watch::channel(false);
+    let server = serve(listener, app, rx.clone());
     let Services {
         db,
         kick,
@@ -338,10 +323,10 @@ fn background(
         }
     });
     Ok(Running {
-        addr: None,
+        addr,
         db,
         shutdown: tx,
-        server: None,
+        server,
         workers: vec![mail, render],
         housekeeping: vec![sweeper, scheduler],
     })

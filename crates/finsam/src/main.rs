@@ -140,7 +140,7 @@ async fn main() -> anyhow::Result<()> {
                 .await
                 .with_context(|| format!("listening on {} (FINSAM_LISTEN: the worker answers /healthz, /readyz and /metrics there; give a worker beside a server its own)", cfg.listen))?;
             let running = app::start_worker(&cfg, db, listener).await?;
-            tracing::info!(addr = %running.addr(), "the worker is running");
+            tracing::info!(addr = %running.addr, "the worker is running");
             let shutdown = running.shutdown_handle();
             tokio::spawn(async move {
                 app::shutdown_signal().await;
@@ -202,7 +202,7 @@ async fn serve(cfg: config::Config, demo_data: bool) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("listening on {}", cfg.listen))?;
     let running = app::start(&cfg, db, listener).await?;
-    tracing::info!(url = %cfg.base_url, addr = %running.addr(), "Finsam is listening");
+    tracing::info!(url = %cfg.base_url, addr = %running.addr, "Finsam is listening");
     println!("Finsam körs på {}", cfg.base_url);
     let stop = running.shutdown_handle();
     tokio::spawn(async move {

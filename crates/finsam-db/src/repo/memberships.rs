@@ -142,3 +142,16 @@ pub async fn holders<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<Vec<R
     out.sort_by(|a, b| a.role.cmp(&b.role).then(a.name.cmp(&b.name)));
     Ok(out)
 }
+
+/// The addresses of the tenant's active kansli accounts, sorted, each once: where notices go.
+pub async fn kansli_addresses<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<Vec<String>> {
+    let mut out: Vec<String> = holders(db, tenant_id)
+        .await?
+        .into_iter()
+        .filter(|h| h.role == Role::Kansli && !h.disabled)
+        .map(|h| h.email)
+        .collect();
+    out.sort();
+    out.dedup();
+    Ok(out)
+}

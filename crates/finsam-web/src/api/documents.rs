@@ -80,48 +80,36 @@ pub async fn request_render(
         }
         (true, _) => Some("Utkast".to_owned()),
     };
-    // Two requests for the same document at once (a double click, two kansli, the yearly cycle) both
-    // pick the next version number, or both create the document; the unique keys refuse the second,
-    // and its transaction is rolled back whole. Trying again then sees the first one's rows.
-    let mut attempt = 0;
-    let (doc, version) = loop {
-        attempt += 1;
-        let done = in_audited_txn(
-            state,
-            ctx,
-            client,
-            audit::action::DOCUMENT_REQUESTED,
-            serde_json::json!({ "kind": kind.as_str(), "subject": subject, "draft": reason }),
-            async |txn| {
-                let doc = documents::ensure(
-                    txn,
-                    ctx.tenant_id(),
-                    kind.as_str(),
-                    &subject,
-                    year,
-                    meeting_id,
-                )
-                .await?;
-                let v = documents::queue_version(
-                    txn,
-                    ctx.tenant_id(),
-                    doc.id,
-                    reason.as_deref(),
-                    Some(ctx.account_id()),
-                )
-                .await?;
-                Ok((doc, v))
-            },
-        )
-        .await;
-        match done {
-            Err(AppError::Conflict(_)) if attempt < CONFLICT_ATTEMPTS => {
-                let pause = rand::random_range(5..50u64) * attempt;
-                tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
-            }
-            other => break other?,
-        }
-    };
+    // Two requests for the same document at once (a double click, two kansli, the yearly cycle) take
+    // turns in `documents::ensure` and `documents::queue_version`: each gets its own version number.
+    let (doc, version) = in_audited_txn(
+        state,
+        ctx,
+        client,
+        audit::action::DOCUMENT_REQUESTED,
+        serde_json::json!({ "kind": kind.as_str(), "subject": subject, "draft": reason }),
+        async |txn| {
+            let doc = documents::ensure(
+                txn,
+                ctx.tenant_id(),
+                kind.as_str(),
+                &subject,
+                year,
+                meeting_id,
+            )
+            .await?;
+            let v = documents::queue_version(
+                txn,
+                ctx.tenant_id(),
+                doc.id,
+                reason.as_deref(),
+                Some(ctx.account_id()),
+            )
+            .await?;
+            Ok((doc, v))
+        },
+    )
+    .await?;
     // The version is queued in our table; if the job cannot be pushed, the sweeper renders it.
     if let Err(e) = state
         .render_queue
@@ -135,9 +123,6 @@ pub async fn request_render(
     }
     Ok((doc, version))
 }
-
-/// How often a request for a rendering is tried when a concurrent one took its version number.
-const CONFLICT_ATTEMPTS: u64 = 8;
 
 /// Asks for a rendering: a new version of the document, queued.
 #[utoipa::path(post, path = "/api/v1/t/{slug}/documents", tag = "tenant", security(("bearer" = [])),

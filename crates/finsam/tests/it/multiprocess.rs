@@ -184,20 +184,6 @@ impl Api {
     }
 }
 
-/// The local part of the Message-ID finsam-mail gives a message with this idempotency key (the key
-/// with everything but ASCII letters, digits, `.` and `-` as `-`; see `OutgoingMessage::build`).
-fn message_id_local(key: &str) -> String {
-    key.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect()
-}
-
 fn local_part(message_id: &str) -> String {
     message_id
         .trim_matches(['<', '>'])
@@ -421,7 +407,7 @@ async fn two_servers_and_two_workers_render_sign_and_send_everything_once() {
     }
     assert_eq!(plans.iter().map(|(_, p)| p.len()).sum::<usize>(), 50);
     // All 50 at once, alternating between the servers: versions of one document are asked for at the
-    // same moment too (two requests then race for the next version number; the loser tries again).
+    // same moment too (they take turns for the next version number: the document row is locked while one is numbered).
     let mut set = tokio::task::JoinSet::new();
     let mut n = 0;
     for (slug, bodies) in &plans {
@@ -784,7 +770,7 @@ async fn two_servers_and_two_workers_render_sign_and_send_everything_once() {
     assert!(twice.is_empty(), "delivered more than once: {twice:?}");
     let expected_ids: BTreeSet<String> = mails
         .iter()
-        .map(|m| message_id_local(&m.idempotency_key))
+        .map(|m| finsam_mail::transport::message_id_local(&m.idempotency_key))
         .collect();
     assert_eq!(expected_ids.len(), mails.len(), "distinct Message-IDs");
     assert_eq!(
