@@ -11,6 +11,9 @@ mod m20261122_000005_tenant_orgnr;
 mod m20261122_000006_signing;
 mod m20261122_000007_schedule;
 mod m20261122_000008_schedule_signing;
+mod m20261122_000009_row_level_security;
+
+pub use m20261122_000009_row_level_security::TENANT_TABLES;
 
 pub struct Migrator;
 
@@ -26,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000006_signing::Migration),
             Box::new(m20261122_000007_schedule::Migration),
             Box::new(m20261122_000008_schedule_signing::Migration),
+            Box::new(m20261122_000009_row_level_security::Migration),
         ]
     }
 }

@@ -1,7 +1,7 @@
 //! The outbox delivery worker.
 
 use chrono::{DateTime, Duration, Utc};
-use finsam_db::Conn;
+use finsam_db::Db;
 use finsam_db::repo::outbox;
 use finsam_mail::{Mailbox, OutgoingMessage, SendError, Transport};
 use std::sync::Arc;
@@ -30,7 +30,7 @@ pub fn backoff(attempt: i32) -> Duration {
 }
 
 pub struct Worker {
-    pub db: Conn,
+    pub db: Db,
     pub transport: Arc<dyn Transport>,
     pub from: Mailbox,
     pub kick: Arc<Notify>,
@@ -42,8 +42,11 @@ impl Worker {
     /// Delivers what is due now; answers how many messages were sent.
     pub async fn run_once(&self, now: DateTime<Utc>) -> anyhow::Result<usize> {
         let mut sent = 0;
-        for m in outbox::due(&self.db, now, BATCH).await? {
-            if !outbox::claim(&self.db, &m, now, LEASE).await? {
+        // The outbox is the platform's one queue of e-mail, for every förbund: a deliberate
+        // cross-tenant path.
+        let db = self.db.all_tenants();
+        for m in outbox::due(&db, now, BATCH).await? {
+            if !outbox::claim(&db, &m, now, LEASE).await? {
                 continue;
             }
             let attempt = m.attempts + 1;
@@ -55,7 +58,7 @@ impl Worker {
                     let retry = (attempt < MAX_ATTEMPTS).then(|| now + backoff(attempt));
                     crate::metrics::email(if retry.is_some() { "retry" } else { "failed" });
                     outbox::mark_attempt_failed(
-                        &self.db,
+                        &db,
                         m.id,
                         &format!("bilagan kunde inte läsas: {e}"),
                         retry,
@@ -89,7 +92,7 @@ impl Worker {
             match result {
                 Ok(()) => {
                     crate::metrics::email("sent");
-                    outbox::mark_sent(&self.db, m.id, Utc::now()).await?;
+                    outbox::mark_sent(&db, m.id, Utc::now()).await?;
                     tracing::info!(outbox_id = m.id, tenant_id = ?m.tenant_id, attempt, "e-mail sent");
                     sent += 1;
                 }
@@ -106,7 +109,7 @@ impl Worker {
                         "failed"
                     });
                     tracing::warn!(outbox_id = m.id, tenant_id = ?m.tenant_id, attempt, error = %e, will_retry = retry_at.is_some(), "e-mail not sent");
-                    outbox::mark_attempt_failed(&self.db, m.id, &e.to_string(), retry_at).await?;
+                    outbox::mark_attempt_failed(&db, m.id, &e.to_string(), retry_at).await?;
                 }
             }
         }

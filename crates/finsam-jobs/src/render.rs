@@ -13,7 +13,7 @@ use apalis_postgres::PostgresStorage;
 use apalis_sqlite::{SqlitePool, SqliteStorage};
 use chrono::{Duration, NaiveDate, Utc};
 use finsam_core::finance::checks::{checks, delar_checks};
-use finsam_db::Conn;
+use finsam_db::Db;
 use finsam_db::repo::documents::{self, Provenance};
 use finsam_db::repo::{meetings, tenants, yearfile};
 use finsam_documents::model::{self, Meta};
@@ -43,7 +43,7 @@ pub enum Outcome {
 
 #[derive(Clone)]
 pub struct Renderer {
-    pub db: Conn,
+    pub db: Db,
     pub storage: Storage,
     /// Seals signing rounds: builds a sealed version's input and records the seal once it is rendered.
     pub signing: Option<crate::signing::Signing>,
@@ -78,14 +78,14 @@ pub struct VersionInput {
 /// Builds a version's input JSON from the stored data, and the date the document carries. Before a final
 /// (non-draft) årsredovisning the year's checks must pass; before a final delårsrapport, the delår's.
 pub async fn version_input(
-    db: &Conn,
+    db: &Db,
     storage: &Storage,
     doc: &documents::Document,
     v: &documents::Version,
 ) -> Result<VersionInput, InputError> {
     let kind = Kind::parse(&doc.kind)
         .ok_or_else(|| InputError::Refused(format!("okänd dokumenttyp {}", doc.kind)))?;
-    let tenant = tenants::by_id(db, doc.tenant_id)
+    let tenant = tenants::by_id(&db.tenant(doc.tenant_id), doc.tenant_id)
         .await
         .context("reading the tenant")?
         .ok_or_else(|| InputError::Refused("förbundet finns inte".into()))?;
@@ -121,11 +121,11 @@ pub async fn version_input(
             let id = doc
                 .meeting_id
                 .ok_or_else(|| InputError::Refused("mötet saknas".into()))?;
-            let m = meetings::get(db, doc.tenant_id, id)
+            let m = meetings::get(&db.tenant(doc.tenant_id), doc.tenant_id, id)
                 .await
                 .context("reading the meeting")?
                 .ok_or_else(|| InputError::Refused("mötet finns inte längre".into()))?;
-            let people = finsam_db::repo::organisation::people(db, doc.tenant_id)
+            let people = finsam_db::repo::organisation::people(&db.tenant(doc.tenant_id), doc.tenant_id)
                 .await
                 .context("reading the people")?;
             model::minnesanteckningar::build_with_people(&m.meeting, &people, &meta)
@@ -134,7 +134,7 @@ pub async fn version_input(
             let year = doc
                 .year
                 .ok_or_else(|| InputError::Refused("året saknas".into()))?;
-            let file = yearfile::export(db, doc.tenant_id, year)
+            let file = yearfile::export(&db.tenant(doc.tenant_id), doc.tenant_id, year)
                 .await
                 .context("reading the year")?;
             if !v.draft && kind != Kind::Verksamhetsplan {
@@ -210,13 +210,20 @@ impl Renderer {
 
     async fn render_version(&self, tenant_id: i64, version_id: i64) -> anyhow::Result<Outcome> {
         let now = Utc::now();
-        if !documents::claim(&self.db, tenant_id, version_id, now - STALE).await? {
+        if !documents::claim(
+            &self.db.tenant(tenant_id),
+            tenant_id,
+            version_id,
+            now - STALE,
+        )
+        .await?
+        {
             return Ok(Outcome::Skipped);
         }
-        let v = documents::version(&self.db, tenant_id, version_id)
+        let v = documents::version(&self.db.tenant(tenant_id), tenant_id, version_id)
             .await?
             .context("the claimed version is gone")?;
-        let doc = documents::get(&self.db, tenant_id, v.document_id)
+        let doc = documents::get(&self.db.tenant(tenant_id), tenant_id, v.document_id)
             .await?
             .context("the version's document is gone")?;
         let VersionInput {
@@ -275,11 +282,12 @@ impl Renderer {
             render_ms: rendered.took.as_millis().min(i32::MAX as u128) as i32,
             pdf_bytes,
         };
-        documents::finish_ready(&self.db, tenant_id, version_id, &p).await?;
+        documents::finish_ready(&self.db.tenant(tenant_id), tenant_id, version_id, &p).await?;
         crate::metrics::render_time(kind.as_str(), rendered.took);
         if v.signing_round_id.is_some()
             && let Some(signing) = &self.signing
-            && let Some(done) = documents::version(&self.db, tenant_id, version_id).await?
+            && let Some(done) =
+                documents::version(&self.db.tenant(tenant_id), tenant_id, version_id).await?
         {
             // If this fails (or the process dies here), the signing tick records the seal later.
             if let Err(e) = signing.complete_seal(&done, Utc::now()).await {
@@ -336,14 +344,23 @@ impl Renderer {
         input_sha: Option<&str>,
     ) -> anyhow::Result<Outcome> {
         tracing::warn!(tenant_id, version_id, error = %msg, "document not rendered");
-        documents::finish_failed(&self.db, tenant_id, version_id, &msg, input_sha).await?;
+        documents::finish_failed(
+            &self.db.tenant(tenant_id),
+            tenant_id,
+            version_id,
+            &msg,
+            input_sha,
+        )
+        .await?;
         Ok(Outcome::Failed(msg))
     }
 
     /// Renders every version still to be rendered (queued, or stuck since before [`STALE`]).
     pub async fn sweep(&self) -> anyhow::Result<usize> {
         let mut n = 0;
-        for v in documents::pending(&self.db, Utc::now() - STALE, 100).await? {
+        // Work waiting in every förbund: a deliberate cross-tenant read; each version is then rendered
+        // in its own förbund.
+        for v in documents::pending(&self.db.all_tenants(), Utc::now() - STALE, 100).await? {
             if self.render(v.tenant_id, v.id).await? != Outcome::Skipped {
                 n += 1;
             }
@@ -387,12 +404,17 @@ impl RenderQueue {
         })
     }
 
-    /// The queue in the application's PostgreSQL database (its tables in the schema `apalis`, made on
-    /// first use).
-    pub async fn open_postgres(pool: &apalis_postgres::PgPool) -> anyhow::Result<Self> {
+    /// Makes or updates the queue's tables in the schema `apalis`: a migration step, run by the
+    /// tables' owner with the application's own migrations.
+    pub async fn setup_postgres(pool: &apalis_postgres::PgPool) -> anyhow::Result<()> {
         PostgresStorage::setup(pool)
             .await
-            .context("setting up the job queue in PostgreSQL")?;
+            .context("setting up the job queue in PostgreSQL")
+    }
+
+    /// The queue in the application's PostgreSQL database (its tables in the schema `apalis`, made by
+    /// [`RenderQueue::setup_postgres`]).
+    pub async fn open_postgres(pool: &apalis_postgres::PgPool) -> anyhow::Result<Self> {
         let config = apalis_postgres::Config::default().queue(RENDER_QUEUE);
         Ok(Self {
             backend: QueueBackend::Postgres(PostgresStorage::new(pool).with_config(config)),
@@ -401,9 +423,9 @@ impl RenderQueue {
     }
 
     /// The queue for `db`: in PostgreSQL when the database is, else in the SQLite file `sqlite_path`.
-    pub async fn for_database(db: &Conn, sqlite_path: &std::path::Path) -> anyhow::Result<Self> {
-        if db.get_database_backend() == finsam_db::DbBackend::Postgres {
-            Self::open_postgres(db.get_postgres_connection_pool()).await
+    pub async fn for_database(db: &Db, sqlite_path: &std::path::Path) -> anyhow::Result<Self> {
+        if db.backend() == finsam_db::DbBackend::Postgres {
+            Self::open_postgres(db.connection().get_postgres_connection_pool()).await
         } else {
             Self::open(sqlite_path).await
         }

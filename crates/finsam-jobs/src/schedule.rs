@@ -20,7 +20,7 @@ use finsam_core::finance::checks::{checks, delar_checks};
 pub use finsam_core::time::stockholm_date;
 use finsam_db::repo::schedule::{self as repo, Claim, EntryValues, Run, outcome, trigger};
 use finsam_db::repo::{documents, memberships, outbox, tenants, yearfile};
-use finsam_db::{Conn, ConnectionTrait, TransactionTrait};
+use finsam_db::{ConnectionTrait, Db};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -627,7 +627,7 @@ fn capitalised(s: &str) -> String {
 /// The tick over every förbund, and its driver.
 #[derive(Clone)]
 pub struct Scheduler {
-    pub db: Conn,
+    pub db: Db,
     /// Where queued versions are pushed; without one, the render sweeper finds them.
     pub queue: Option<RenderQueue>,
     /// Links in the notices start with it.
@@ -648,7 +648,7 @@ impl Scheduler {
 
     async fn tick_tenants(&self, now: DateTime<Utc>) -> anyhow::Result<Vec<Run>> {
         let mut made = Vec::new();
-        for t in tenants::list(&self.db).await? {
+        for t in tenants::list(self.db.platform()).await? {
             match self.tick_tenant(&t, now).await {
                 Ok(mut runs) => made.append(&mut runs),
                 Err(e) => {
@@ -664,8 +664,8 @@ impl Scheduler {
         t: &tenants::Tenant,
         now: DateTime<Utc>,
     ) -> anyhow::Result<Vec<Run>> {
-        let specs = with_defaults(&repo::entries(&self.db, t.id).await?);
-        let done: Vec<(ScheduleKind, i32)> = repo::run_keys(&self.db, t.id)
+        let specs = with_defaults(&repo::entries(&self.db.tenant(t.id), t.id).await?);
+        let done: Vec<(ScheduleKind, i32)> = repo::run_keys(&self.db.tenant(t.id), t.id)
             .await?
             .into_iter()
             .filter_map(|(k, y)| Some((ScheduleKind::parse(&k)?, y)))
@@ -711,7 +711,7 @@ impl Scheduler {
     ) -> anyhow::Result<()> {
         use crate::signing::{SigningError, StartRound};
         let today = stockholm_date(now);
-        for run in repo::signing_candidates(&self.db, t.id, today, now).await? {
+        for run in repo::signing_candidates(&self.db.tenant(t.id), t.id, today, now).await? {
             let (Some(kind), Some(version_id), Some(due_on)) =
                 (ScheduleKind::parse(&run.kind), run.version_id, run.due_on)
             else {
@@ -721,20 +721,29 @@ impl Scheduler {
                 // Its date is the styrelse's decision, not a signature.
                 continue;
             }
-            let Some(v) = documents::version(&self.db, t.id, version_id).await? else {
+            let Some(v) = documents::version(&self.db.tenant(t.id), t.id, version_id).await? else {
                 continue;
             };
             if v.status != documents::status::READY && v.status != documents::status::FAILED {
                 continue; // still rendering: the next tick looks again
             }
-            if let Some(existing) = finsam_db::repo::signing::for_version(&self.db, t.id, v.id)
-                .await?
-                .last()
+            if let Some(existing) =
+                finsam_db::repo::signing::for_version(&self.db.tenant(t.id), t.id, v.id)
+                    .await?
+                    .last()
             {
-                repo::finish_signing(&self.db, t.id, run.id, Some(existing.id), None, now).await?;
+                repo::finish_signing(
+                    &self.db.tenant(t.id),
+                    t.id,
+                    run.id,
+                    Some(existing.id),
+                    None,
+                    now,
+                )
+                .await?;
                 continue;
             }
-            if !repo::claim_signing(&self.db, t.id, run.id, now).await? {
+            if !repo::claim_signing(&self.db.tenant(t.id), t.id, run.id, now).await? {
                 continue;
             }
             let note = if v.status == documents::status::FAILED {
@@ -765,8 +774,15 @@ impl Scheduler {
                     .await;
                 match started {
                     Ok(round) => {
-                        repo::finish_signing(&self.db, t.id, run.id, Some(round.id), None, now)
-                            .await?;
+                        repo::finish_signing(
+                            &self.db.tenant(t.id),
+                            t.id,
+                            run.id,
+                            Some(round.id),
+                            None,
+                            now,
+                        )
+                        .await?;
                         tracing::info!(
                             tenant_id = t.id,
                             run_id = run.id,
@@ -829,7 +845,7 @@ impl Scheduler {
             link: Some(&link),
             link_text: Some("Öppna dokumentet"),
         });
-        let txn = self.db.begin().await?;
+        let txn = self.db.tenant(t.id).begin().await?;
         repo::finish_signing(&txn, t.id, run.id, None, Some(note), now).await?;
         notify_kansli(
             &txn,
@@ -853,7 +869,7 @@ impl Scheduler {
         r: &RunRequest,
         now: DateTime<Utc>,
     ) -> anyhow::Result<Option<Run>> {
-        let txn = self.db.begin().await?;
+        let txn = self.db.tenant(t.id).begin().await?;
         let done = execute(&txn, t, r, &self.base_url, now).await?;
         txn.commit().await?;
         match done {
@@ -899,7 +915,7 @@ impl Scheduler {
         r: &RunRequest,
         now: DateTime<Utc>,
     ) -> anyhow::Result<()> {
-        let txn = self.db.begin().await?;
+        let txn = self.db.tenant(t.id).begin().await?;
         let claim = Claim {
             kind: r.kind.as_str(),
             year: r.year,

@@ -16,10 +16,10 @@ use crate::render::{RenderJob, RenderQueue};
 use anyhow::Context;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use finsam_core::EmailAddress;
+use finsam_db::Db;
 use finsam_db::repo::documents::{self, Document, Version};
 use finsam_db::repo::signing::{self as repo, NewEvent, RoundRow};
 use finsam_db::repo::{meetings, members, memberships, organisation, outbox, tenants, yearfile};
-use finsam_db::{Conn, TransactionTrait};
 use finsam_signing::defaults::{ProposedSigner, SigningDocument, default_signers, meeting_signers};
 use finsam_signing::page::{PageOptions, signature_page, verify_url};
 use finsam_signing::round::{
@@ -126,7 +126,7 @@ pub struct Recipient {
 
 #[derive(Clone)]
 pub struct Signing {
-    pub db: Conn,
+    pub db: Db,
     pub storage: Storage,
     /// The platform's public address, for links in e-mails and the verification link.
     pub base_url: String,
@@ -170,12 +170,12 @@ fn event_row(e: &Event) -> NewEvent<'static> {
 
 /// The name of a document in e-mails and on pages: "Årsredovisning 2024", "Minnesanteckningar
 /// Medlemssamråd 2024-02-23".
-pub async fn document_title(db: &Conn, doc: &Document) -> String {
+pub async fn document_title(db: &Db, doc: &Document) -> String {
     let label = finsam_documents::Kind::parse(&doc.kind)
         .map(|k| k.label())
         .unwrap_or("Dokument");
     if let Some(id) = doc.meeting_id
-        && let Ok(Some(m)) = meetings::get(db, doc.tenant_id, id).await
+        && let Ok(Some(m)) = meetings::get(&db.tenant(doc.tenant_id), doc.tenant_id, id).await
     {
         return format!("{label} {} {}", m.meeting.title, m.meeting.date);
     }
@@ -197,21 +197,21 @@ pub fn qr_svg(link: &str) -> String {
 
 /// The default signers of a document, as proposals (the e-mail may be missing).
 pub async fn proposed_signers(
-    db: &Conn,
+    db: &Db,
     doc: &Document,
     today: NaiveDate,
 ) -> Result<Vec<ProposedSigner>, SigningError> {
     if let Some(meeting_id) = doc.meeting_id {
-        let m = meetings::get(db, doc.tenant_id, meeting_id)
+        let m = meetings::get(&db.tenant(doc.tenant_id), doc.tenant_id, meeting_id)
             .await?
             .ok_or(SigningError::NotFound)?;
-        let people = organisation::people(db, doc.tenant_id).await?;
+        let people = organisation::people(&db.tenant(doc.tenant_id), doc.tenant_id).await?;
         return meeting_signers(&m.meeting, &people).map_err(|e| field("signers", e.to_string()));
     }
     let year = doc
         .year
         .ok_or_else(|| field("signers", "Dokumentet saknar år."))?;
-    let file = yearfile::export(db, doc.tenant_id, year)
+    let file = yearfile::export(&db.tenant(doc.tenant_id), doc.tenant_id, year)
         .await
         .context("reading the year")?;
     let which = match doc.kind.as_str() {
@@ -252,10 +252,14 @@ impl Signing {
         req: StartRound,
         now: DateTime<Utc>,
     ) -> Result<RoundRow, SigningError> {
-        let v = documents::version(&self.db, req.tenant_id, req.version_id)
-            .await?
-            .ok_or(SigningError::NotFound)?;
-        let doc = documents::get(&self.db, req.tenant_id, v.document_id)
+        let v = documents::version(
+            &self.db.tenant(req.tenant_id),
+            req.tenant_id,
+            req.version_id,
+        )
+        .await?
+        .ok_or(SigningError::NotFound)?;
+        let doc = documents::get(&self.db.tenant(req.tenant_id), req.tenant_id, v.document_id)
             .await?
             .ok_or(SigningError::NotFound)?;
         if v.signing_round_id.is_some() {
@@ -277,7 +281,7 @@ impl Signing {
                 "Versionen är inte färdig ännu. Vänta tills dokumentet är skapat.".into(),
             ));
         };
-        if repo::for_version(&self.db, req.tenant_id, v.id)
+        if repo::for_version(&self.db.tenant(req.tenant_id), req.tenant_id, v.id)
             .await?
             .iter()
             .any(|r| r.status == "pending" || r.status == "sealed")
@@ -311,11 +315,16 @@ impl Signing {
             now,
         )
         .map_err(|e| field(round_error_field(&e), e.to_string()))?;
-        let tenant = tenants::by_id(&self.db, req.tenant_id)
+        let tenant = tenants::by_id(&self.db.tenant(req.tenant_id), req.tenant_id)
             .await?
             .ok_or(SigningError::NotFound)?;
         let title = document_title(&self.db, &doc).await;
-        let txn = self.db.begin().await.context("begin")?;
+        let txn = self
+            .db
+            .tenant(req.tenant_id)
+            .begin()
+            .await
+            .context("begin")?;
         let row = repo::insert_round(
             &txn,
             repo::NewRoundRow {
@@ -452,7 +461,7 @@ impl Signing {
             link,
             link_text: link.map(|_| "Öppna underskriften i Finsam"),
         });
-        for to in memberships::kansli_addresses(&self.db, tenant.id).await? {
+        for to in memberships::kansli_addresses(&self.db.tenant(tenant.id), tenant.id).await? {
             self.enqueue(txn, tenant, &format!("{key}:{to}"), &to, &msg, None)
                 .await?;
         }
@@ -474,7 +483,9 @@ impl Signing {
         token: &str,
         now: DateTime<Utc>,
     ) -> Result<(RoundRow, Round, usize, Event), SigningError> {
-        let row = repo::by_link(&self.db, &hash_of(token).to_hex())
+        // The link is all the signer has: find its förbund by the link's hash, a deliberate
+        // cross-tenant read. Everything after works in that förbund.
+        let row = repo::by_link(&self.db.all_tenants(), &hash_of(token).to_hex())
             .await?
             .ok_or(SigningError::Refused(RoundError::UnknownLink))?;
         let round = parse_state(&row)?;
@@ -486,7 +497,7 @@ impl Signing {
     pub async fn open(&self, token: &str, now: DateTime<Utc>) -> Result<SignerView, SigningError> {
         let (row, round, i, viewed) = self.by_token(token, now).await?;
         repo::record(
-            &self.db,
+            &self.db.tenant(row.tenant_id),
             row.tenant_id,
             row.id,
             now,
@@ -508,15 +519,23 @@ impl Signing {
         round: Round,
         i: usize,
     ) -> Result<SignerView, SigningError> {
-        let tenant = tenants::by_id(&self.db, row.tenant_id)
+        let tenant = tenants::by_id(&self.db.tenant(row.tenant_id), row.tenant_id)
             .await?
             .ok_or(SigningError::NotFound)?;
-        let doc = documents::get(&self.db, row.tenant_id, row.document_id)
-            .await?
-            .ok_or(SigningError::NotFound)?;
-        let version = documents::version(&self.db, row.tenant_id, row.version_id)
-            .await?
-            .ok_or(SigningError::NotFound)?;
+        let doc = documents::get(
+            &self.db.tenant(row.tenant_id),
+            row.tenant_id,
+            row.document_id,
+        )
+        .await?
+        .ok_or(SigningError::NotFound)?;
+        let version = documents::version(
+            &self.db.tenant(row.tenant_id),
+            row.tenant_id,
+            row.version_id,
+        )
+        .await?
+        .ok_or(SigningError::NotFound)?;
         Ok(SignerView {
             document_title: document_title(&self.db, &doc).await,
             forbund: tenant.name,
@@ -540,14 +559,23 @@ impl Signing {
                 ));
             }
             let (code, step) = round.request_code(i, now).map_err(SigningError::Refused)?;
-            let tenant = tenants::by_id(&self.db, row.tenant_id)
+            let tenant = tenants::by_id(&self.db.tenant(row.tenant_id), row.tenant_id)
                 .await?
                 .ok_or(SigningError::NotFound)?;
-            let doc = documents::get(&self.db, row.tenant_id, row.document_id)
-                .await?
-                .ok_or(SigningError::NotFound)?;
+            let doc = documents::get(
+                &self.db.tenant(row.tenant_id),
+                row.tenant_id,
+                row.document_id,
+            )
+            .await?
+            .ok_or(SigningError::NotFound)?;
             let title = document_title(&self.db, &doc).await;
-            let txn = self.db.begin().await.context("begin")?;
+            let txn = self
+                .db
+                .tenant(row.tenant_id)
+                .begin()
+                .await
+                .context("begin")?;
             if !repo::save(&txn, &row, round.status.as_str(), state_json(&round), None).await? {
                 continue;
             }
@@ -594,7 +622,12 @@ impl Signing {
                 Decision::Sign => round.sign(i, code, evidence, now),
                 Decision::Decline => round.decline(i, code, reason, now),
             };
-            let txn = self.db.begin().await.context("begin")?;
+            let txn = self
+                .db
+                .tenant(row.tenant_id)
+                .begin()
+                .await
+                .context("begin")?;
             let step = match result {
                 Ok(step) => step,
                 Err(Refused { error, events }) => {
@@ -614,12 +647,16 @@ impl Signing {
             if !repo::save(&txn, &row, round.status.as_str(), state_json(&round), None).await? {
                 continue;
             }
-            let tenant = tenants::by_id(&self.db, row.tenant_id)
+            let tenant = tenants::by_id(&self.db.tenant(row.tenant_id), row.tenant_id)
                 .await?
                 .ok_or(SigningError::NotFound)?;
-            let doc = documents::get(&self.db, row.tenant_id, row.document_id)
-                .await?
-                .ok_or(SigningError::NotFound)?;
+            let doc = documents::get(
+                &self.db.tenant(row.tenant_id),
+                row.tenant_id,
+                row.document_id,
+            )
+            .await?
+            .ok_or(SigningError::NotFound)?;
             let title = document_title(&self.db, &doc).await;
             let sender = tenant.name.clone();
             let mail = MailCtx {
@@ -663,7 +700,7 @@ impl Signing {
             if let Some(version_id) = sealed_version {
                 self.push_render(row.tenant_id, version_id).await;
             }
-            return repo::get(&self.db, row.tenant_id, row.id)
+            return repo::get(&self.db.tenant(row.tenant_id), row.tenant_id, row.id)
                 .await?
                 .ok_or(SigningError::NotFound);
         }
@@ -694,15 +731,24 @@ impl Signing {
             return Ok(());
         };
         for _ in 0..CAS_TRIES {
-            let row = repo::get(&self.db, sealed.tenant_id, round_id)
-                .await?
-                .context("the sealed version's round is gone")?;
+            let row = repo::get(
+                &self.db.tenant(sealed.tenant_id),
+                sealed.tenant_id,
+                round_id,
+            )
+            .await?
+            .context("the sealed version's round is gone")?;
             let mut round = parse_state(&row)?;
             if round.status != RoundStatus::Pending {
                 return Ok(());
             }
             let step = round.seal(pdf_sha, now)?;
-            let txn = self.db.begin().await.context("begin")?;
+            let txn = self
+                .db
+                .tenant(sealed.tenant_id)
+                .begin()
+                .await
+                .context("begin")?;
             if !repo::save(
                 &txn,
                 &row,
@@ -722,12 +768,16 @@ impl Signing {
                 step.events.iter().map(event_row).collect(),
             )
             .await?;
-            let tenant = tenants::by_id(&self.db, row.tenant_id)
+            let tenant = tenants::by_id(&self.db.tenant(row.tenant_id), row.tenant_id)
                 .await?
                 .context("tenant")?;
-            let doc = documents::get(&self.db, row.tenant_id, row.document_id)
-                .await?
-                .context("document")?;
+            let doc = documents::get(
+                &self.db.tenant(row.tenant_id),
+                row.tenant_id,
+                row.document_id,
+            )
+            .await?
+            .context("document")?;
             let title = document_title(&self.db, &doc).await;
             self.notify_kansli(
                 &txn,
@@ -773,7 +823,9 @@ impl Signing {
 
     async fn tick_rounds(&self, now: DateTime<Utc>) -> anyhow::Result<usize> {
         let mut changed = 0;
-        for row in repo::pending_all(&self.db).await? {
+        // The rounds waiting in every förbund: a deliberate cross-tenant read; each is then ticked in
+        // its own förbund.
+        for row in repo::pending_all(&self.db.all_tenants()).await? {
             match self.tick_round(row, now).await {
                 Ok(true) => changed += 1,
                 Ok(false) => {}
@@ -788,16 +840,24 @@ impl Signing {
         if round.ready_to_seal() {
             // Everyone signed: the sealed version is queued (or rendered and not yet recorded).
             let v = match row.sealed_version_id {
-                Some(id) => documents::version(&self.db, row.tenant_id, id).await?,
+                Some(id) => {
+                    documents::version(&self.db.tenant(row.tenant_id), row.tenant_id, id).await?
+                }
                 None => {
                     let v = documents::queue_sealed_version(
-                        &self.db,
+                        &self.db.tenant(row.tenant_id),
                         row.tenant_id,
                         row.document_id,
                         row.id,
                     )
                     .await?;
-                    repo::set_sealed_version(&self.db, row.tenant_id, row.id, v.id).await?;
+                    repo::set_sealed_version(
+                        &self.db.tenant(row.tenant_id),
+                        row.tenant_id,
+                        row.id,
+                        v.id,
+                    )
+                    .await?;
                     Some(v)
                 }
             };
@@ -821,14 +881,23 @@ impl Signing {
         if step.events.is_empty() {
             return Ok(false);
         }
-        let tenant = tenants::by_id(&self.db, row.tenant_id)
+        let tenant = tenants::by_id(&self.db.tenant(row.tenant_id), row.tenant_id)
             .await?
             .context("tenant")?;
-        let doc = documents::get(&self.db, row.tenant_id, row.document_id)
-            .await?
-            .context("document")?;
+        let doc = documents::get(
+            &self.db.tenant(row.tenant_id),
+            row.tenant_id,
+            row.document_id,
+        )
+        .await?
+        .context("document")?;
         let title = document_title(&self.db, &doc).await;
-        let txn = self.db.begin().await.context("begin")?;
+        let txn = self
+            .db
+            .tenant(row.tenant_id)
+            .begin()
+            .await
+            .context("begin")?;
         if !repo::save(&txn, &row, round.status.as_str(), state_json(&round), None).await? {
             return Ok(false);
         }
@@ -885,7 +954,7 @@ impl Signing {
         requested_by: Option<i64>,
         now: DateTime<Utc>,
     ) -> Result<Vec<repo::Distribution>, SigningError> {
-        let v = documents::version(&self.db, tenant_id, version_id)
+        let v = documents::version(&self.db.tenant(tenant_id), tenant_id, version_id)
             .await?
             .ok_or(SigningError::NotFound)?;
         let round_id = v.signing_round_id.ok_or_else(|| {
@@ -893,7 +962,7 @@ impl Signing {
                 "Bara ett underskrivet och förseglat dokument kan skickas ut.".into(),
             )
         })?;
-        let row = repo::get(&self.db, tenant_id, round_id)
+        let row = repo::get(&self.db.tenant(tenant_id), tenant_id, round_id)
             .await?
             .ok_or(SigningError::NotFound)?;
         let round = parse_state(&row)?;
@@ -907,7 +976,7 @@ impl Signing {
             Some(_) => return Err(field("recipients", "Ange minst en mottagare.")),
             None => {
                 let mut out: Vec<Recipient> = Vec::new();
-                for m in members::list(&self.db, tenant_id).await? {
+                for m in members::list(&self.db.tenant(tenant_id), tenant_id).await? {
                     let d = members::details(&m);
                     for e in d.registrator_emails {
                         if !out.iter().any(|r| r.email == e) {
@@ -927,10 +996,10 @@ impl Signing {
                 out
             }
         };
-        let tenant = tenants::by_id(&self.db, tenant_id)
+        let tenant = tenants::by_id(&self.db.tenant(tenant_id), tenant_id)
             .await?
             .ok_or(SigningError::NotFound)?;
-        let doc = documents::get(&self.db, tenant_id, v.document_id)
+        let doc = documents::get(&self.db.tenant(tenant_id), tenant_id, v.document_id)
             .await?
             .ok_or(SigningError::NotFound)?;
         let title = document_title(&self.db, &doc).await;
@@ -938,7 +1007,7 @@ impl Signing {
         let attach = v.pdf_bytes.unwrap_or(0).max(0) as u64 <= self.attach_limit;
         let pdf_key = key(tenant_id, pdf_sha, "pdf");
         let verify = self.verify_link(&round);
-        let txn = self.db.begin().await.context("begin")?;
+        let txn = self.db.tenant(tenant_id).begin().await.context("begin")?;
         let mut added = Vec::new();
         for r in &recipients {
             let outbox_key = format!("dist:{}:{}", v.id, r.email.as_str());
@@ -1012,7 +1081,7 @@ impl Signing {
         }
         txn.commit().await.context("commit")?;
         self.mail_kick.notify_one();
-        Ok(repo::distributions(&self.db, tenant_id, v.id).await?)
+        Ok(repo::distributions(&self.db.tenant(tenant_id), tenant_id, v.id).await?)
     }
 
     /// The input of a sealed version: the signed version's stored input with the signature page and
@@ -1022,13 +1091,21 @@ impl Signing {
         sealed: &Version,
     ) -> anyhow::Result<(serde_json::Value, Vec<(&'static str, Vec<u8>)>)> {
         let round_id = sealed.signing_round_id.context("not a sealed version")?;
-        let row = repo::get(&self.db, sealed.tenant_id, round_id)
-            .await?
-            .context("the round is gone")?;
+        let row = repo::get(
+            &self.db.tenant(sealed.tenant_id),
+            sealed.tenant_id,
+            round_id,
+        )
+        .await?
+        .context("the round is gone")?;
         let round = parse_state(&row)?;
-        let signed = documents::version(&self.db, sealed.tenant_id, row.version_id)
-            .await?
-            .context("the signed version is gone")?;
+        let signed = documents::version(
+            &self.db.tenant(sealed.tenant_id),
+            sealed.tenant_id,
+            row.version_id,
+        )
+        .await?
+        .context("the signed version is gone")?;
         let input_sha = signed
             .input_sha256
             .as_deref()

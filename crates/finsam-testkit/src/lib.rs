@@ -20,7 +20,7 @@ pub const PASSWORD: &str = "korvgubbe-cykelstyre-42";
 pub struct TestApp {
     pub base: String,
     pub cfg: Config,
-    pub db: finsam_db::Conn,
+    pub db: finsam_db::Db,
     pub data_dir: tempfile::TempDir,
     /// A client that does not follow redirects and keeps no cookies: tests see every answer as it is.
     pub http: reqwest::Client,
@@ -36,27 +36,58 @@ pub fn backend() -> &'static str {
     }
 }
 
-/// A fresh database for one test: a new PostgreSQL database when `FINSAM_TEST_POSTGRES_URL` is set, else
-/// a SQLite file in `data_dir`.
-pub async fn database_url(data_dir: &std::path::Path) -> anyhow::Result<String> {
+/// The PostgreSQL role the application connects as in tests: it logs in, and owns nothing and bypasses
+/// nothing, so row-level security binds it as it binds a deployment's application role.
+pub const APP_ROLE: &str = "finsam_test_app";
+
+/// A fresh database for one test.
+pub struct TestDatabase {
+    /// What the application connects with (`FINSAM_DATABASE_URL`).
+    pub url: String,
+    /// The tables' owner, for migrations (`FINSAM_DATABASE_OWNER_URL`); PostgreSQL only.
+    pub owner_url: Option<String>,
+}
+
+/// A fresh database for one test: a new PostgreSQL database when `FINSAM_TEST_POSTGRES_URL` is set
+/// (owned by that URL's role, used by the application as [`APP_ROLE`]), else a SQLite file in `data_dir`.
+pub async fn database(data_dir: &std::path::Path) -> anyhow::Result<TestDatabase> {
     match std::env::var("FINSAM_TEST_POSTGRES_URL") {
         Ok(admin_url) if !admin_url.is_empty() => {
             let name = format!("finsam_t_{}", hex::encode(rand::random::<[u8; 6]>()));
             let admin = Database::connect(&admin_url)
                 .await
                 .context("connecting to FINSAM_TEST_POSTGRES_URL")?;
+            // Tests run in parallel: the first makes the role, the others find it.
+            admin
+                .execute_unprepared(&format!(
+                    "DO $$ BEGIN
+                       CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
+                     EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+                     END $$"
+                ))
+                .await
+                .context("creating the application's test role")?;
             admin
                 .execute_unprepared(&format!("CREATE DATABASE {name}"))
                 .await?;
             admin.close().await?;
-            let mut u = url::Url::parse(&admin_url)?;
-            u.set_path(&format!("/{name}"));
-            Ok(u.to_string())
+            let mut owner = url::Url::parse(&admin_url)?;
+            owner.set_path(&format!("/{name}"));
+            let mut app = owner.clone();
+            app.set_username(APP_ROLE)
+                .map_err(|_| anyhow::anyhow!("FINSAM_TEST_POSTGRES_URL cannot take a user name"))?;
+            app.set_password(None).map_err(|_| {
+                anyhow::anyhow!("FINSAM_TEST_POSTGRES_URL cannot drop its password")
+            })?;
+            Ok(TestDatabase {
+                url: app.to_string(),
+                owner_url: Some(owner.to_string()),
+            })
         }
-        _ => Ok(format!(
-            "sqlite://{}?mode=rwc",
-            data_dir.join("finsam.db").display()
-        )),
+        _ => Ok(TestDatabase {
+            url: format!("sqlite://{}?mode=rwc", data_dir.join("finsam.db").display()),
+            owner_url: None,
+        }),
     }
 }
 
@@ -81,10 +112,12 @@ pub async fn spawn_app_configured(
     let data_dir = tempfile::tempdir()?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
+    let database = database(data_dir.path()).await?;
     let mut raw = RawConfig {
         data_dir: data_dir.path().to_path_buf(),
         listen: addr.to_string(),
-        database_url: Some(database_url(data_dir.path()).await?),
+        database_url: Some(database.url),
+        database_owner_url: database.owner_url,
         base_url: Some(format!("http://{addr}")),
         ..Default::default()
     };

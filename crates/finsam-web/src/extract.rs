@@ -106,7 +106,7 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Auth, AppError>
             .verify_jwt(token, TokenKind::Access, now)
             .ok_or(AppError::Unauthenticated)?;
         let id: i64 = claims.sub.parse().map_err(|_| AppError::Unauthenticated)?;
-        let account = accounts::by_id(&state.db, id)
+        let account = accounts::by_id(state.db.platform(), id)
             .await?
             .ok_or(AppError::Unauthenticated)?;
         // A password change or a disabled account ends earlier tokens at once.
@@ -120,17 +120,17 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Auth, AppError>
     }
     let jar = CookieJar::from_headers(&parts.headers);
     let sid = session_id_from_cookie(state, &jar).ok_or(AppError::Unauthenticated)?;
-    let session = sessions::active(&state.db, &sid, now, state.cfg.session_idle)
+    let session = sessions::active(state.db.platform(), &sid, now, state.cfg.session_idle)
         .await?
         .ok_or(AppError::Unauthenticated)?;
-    let account = accounts::by_id(&state.db, session.account_id)
+    let account = accounts::by_id(state.db.platform(), session.account_id)
         .await?
         .ok_or(AppError::Unauthenticated)?;
     if account.disabled {
         return Err(AppError::Unauthenticated);
     }
     if now - session.last_seen_at > chrono::Duration::seconds(60) {
-        sessions::touch(&state.db, session.id, now).await?;
+        sessions::touch(state.db.platform(), session.id, now).await?;
     }
     Ok(Auth {
         account,
@@ -197,6 +197,8 @@ impl FromRequestParts<AppState> for PlatformAdmin {
 #[derive(Debug, Clone)]
 pub struct TenantCtx {
     pub tenant: tenants::Tenant,
+    /// The database in this förbund's scope (row-level security on PostgreSQL).
+    pub db: finsam_db::Scoped,
     pub auth: Auth,
     pub roles: Vec<Role>,
 }
@@ -246,15 +248,17 @@ impl FromRequestParts<AppState> for TenantCtx {
         let load = async {
             // Unknown slug and "not a member" answer the same 404: the response says nothing about
             // whether a förbund exists.
-            let tenant = tenants::by_slug(&state.db, &slug)
+            let tenant = tenants::by_slug(state.db.platform(), &slug)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            let roles = memberships::roles_in(&state.db, tenant.id, auth.account.id).await?;
+            let db = state.db.tenant(tenant.id);
+            let roles = memberships::roles_in(&db, tenant.id, auth.account.id).await?;
             if roles.is_empty() {
                 return Err(AppError::NotFound);
             }
             Ok::<_, AppError>(TenantCtx {
                 tenant,
+                db,
                 auth: auth.clone(),
                 roles,
             })

@@ -58,7 +58,7 @@ pub async fn track(req: Request, next: Next) -> Response {
 /// The metrics, with the queues' state read now.
 pub async fn scrape(State(state): State<AppState>) -> Response {
     let handle = handle();
-    match finsam_db::repo::health::queue_state(&state.db).await {
+    match finsam_db::repo::health::queue_state(&state.db.all_tenants()).await {
         Ok(q) => {
             for (status, n) in q.outbox {
                 metrics::gauge!("finsam_outbox_messages", "status" => status).set(n as f64);

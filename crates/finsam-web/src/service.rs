@@ -9,7 +9,6 @@ use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use chrono::{Duration, Utc};
 use finsam_core::{EmailAddress, Role};
-use finsam_db::TransactionTrait;
 use finsam_db::repo::{accounts, audit, memberships, outbox, sessions, tenants, tokens};
 use serde_json::json;
 
@@ -31,7 +30,7 @@ pub async fn login(
             retry_after_secs: secs,
         })?;
     let account = match EmailAddress::parse(email) {
-        Ok(e) => accounts::by_email(&state.db, &e).await?,
+        Ok(e) => accounts::by_email(state.db.platform(), &e).await?,
         Err(_) => None,
     };
     let hash = account.as_ref().and_then(|a| a.password_hash.clone());
@@ -39,7 +38,7 @@ pub async fn login(
     match account {
         Some(a) if ok && !a.disabled => {
             audit::record(
-                &state.db,
+                &state.db.all_tenants(),
                 audit::NewEvent {
                     tenant_id: None,
                     actor_account_id: Some(a.id),
@@ -53,7 +52,7 @@ pub async fn login(
         }
         other => {
             audit::record(
-                &state.db,
+                &state.db.all_tenants(),
                 audit::NewEvent {
                     tenant_id: None,
                     actor_account_id: other.as_ref().map(|a| a.id),
@@ -95,7 +94,7 @@ pub async fn start_session(
 ) -> Result<CookieJar, AppError> {
     let sid = secret::random_token();
     sessions::create(
-        &state.db,
+        state.db.platform(),
         &sid,
         account.id,
         client.user_agent.clone(),
@@ -131,10 +130,10 @@ pub async fn end_session(
     jar: CookieJar,
 ) -> Result<CookieJar, AppError> {
     if let Some(sid) = auth.sid() {
-        sessions::revoke(&state.db, sid, Utc::now()).await?;
+        sessions::revoke(state.db.platform(), sid, Utc::now()).await?;
     }
     audit::record(
-        &state.db,
+        &state.db.all_tenants(),
         audit::NewEvent {
             tenant_id: None,
             actor_account_id: Some(auth.account.id),
@@ -152,7 +151,7 @@ pub async fn landing_path(
     state: &AppState,
     account: &accounts::Account,
 ) -> Result<String, AppError> {
-    let ms = memberships::for_account(&state.db, account.id).await?;
+    let ms = memberships::for_account(&state.db.all_tenants(), account.id).await?;
     let mut slugs: Vec<&str> = ms.iter().map(|m| m.tenant_slug.as_str()).collect();
     slugs.dedup();
     Ok(match slugs.as_slice() {
@@ -215,7 +214,12 @@ pub async fn invite(
         return Err(AppError::Validation(errors));
     };
 
-    let txn = state.db.begin().await.map_err(finsam_db::DbError::from)?;
+    let txn = state
+        .db
+        .tenant(inv.tenant.id)
+        .begin()
+        .await
+        .map_err(finsam_db::DbError::from)?;
     let account = match accounts::by_email(&txn, &email).await? {
         Some(a) => a,
         None => accounts::create(&txn, &email, name, None, false).await?,
@@ -302,7 +306,12 @@ pub async fn revoke_role(
     role: Role,
     client: &ClientInfo,
 ) -> Result<(), AppError> {
-    let txn = state.db.begin().await.map_err(finsam_db::DbError::from)?;
+    let txn = state
+        .db
+        .tenant(tenant_id)
+        .begin()
+        .await
+        .map_err(finsam_db::DbError::from)?;
     if !memberships::revoke(&txn, tenant_id, account_id, role).await? {
         return Err(AppError::NotFound);
     }
@@ -327,9 +336,14 @@ pub async fn usable_token(
     token: &str,
     purpose: &str,
 ) -> Result<tokens::OneTimeToken, AppError> {
-    tokens::usable(&state.db, &secret::token_hash(token), purpose, Utc::now())
-        .await?
-        .ok_or(AppError::Gone)
+    tokens::usable(
+        state.db.platform(),
+        &secret::token_hash(token),
+        purpose,
+        Utc::now(),
+    )
+    .await?
+    .ok_or(AppError::Gone)
 }
 
 /// Sets the password from an invitation or reset link, uses the link up, and ends other sessions.
@@ -342,7 +356,7 @@ pub async fn set_password_with_token(
     client: &ClientInfo,
 ) -> Result<(accounts::Account, Option<i64>), AppError> {
     let t = usable_token(state, token, purpose).await?;
-    let account = accounts::by_id(&state.db, t.account_id)
+    let account = accounts::by_id(state.db.platform(), t.account_id)
         .await?
         .ok_or(AppError::Gone)?;
     if account.disabled {
@@ -351,7 +365,12 @@ pub async fn set_password_with_token(
     check_new_password(password_in, confirm, &account.email)?;
     let hash = password::hash(password_in.to_owned()).await?;
     let now = Utc::now();
-    let txn = state.db.begin().await.map_err(finsam_db::DbError::from)?;
+    let txn = state
+        .db
+        .tenant_or_all(t.tenant_id)
+        .begin()
+        .await
+        .map_err(finsam_db::DbError::from)?;
     if !tokens::consume(&txn, t.id, now).await? {
         return Err(AppError::Gone);
     }
@@ -390,7 +409,7 @@ pub async fn request_password_reset(
         .map_err(|secs| AppError::TooManyRequests {
             retry_after_secs: secs,
         })?;
-    let Some(account) = accounts::by_email(&state.db, &email).await? else {
+    let Some(account) = accounts::by_email(state.db.platform(), &email).await? else {
         return Ok(());
     };
     if account.disabled {
@@ -398,7 +417,12 @@ pub async fn request_password_reset(
     }
     let token = secret::random_token();
     let expires_at = Utc::now() + Duration::minutes(RESET_TTL_MINUTES);
-    let txn = state.db.begin().await.map_err(finsam_db::DbError::from)?;
+    let txn = state
+        .db
+        .all_tenants()
+        .begin()
+        .await
+        .map_err(finsam_db::DbError::from)?;
     let row = tokens::create(
         &txn,
         tokens::NewToken {
@@ -465,7 +489,12 @@ pub async fn change_password(
     check_new_password(new, confirm, &auth.account.email)?;
     let hash = password::hash(new.to_owned()).await?;
     let now = Utc::now();
-    let txn = state.db.begin().await.map_err(finsam_db::DbError::from)?;
+    let txn = state
+        .db
+        .all_tenants()
+        .begin()
+        .await
+        .map_err(finsam_db::DbError::from)?;
     accounts::set_password(&txn, auth.account.id, hash, now).await?;
     sessions::revoke_all_for_account(&txn, auth.account.id, auth.sid(), now).await?;
     audit::record(
@@ -494,7 +523,12 @@ pub async fn set_account_disabled(
     if account_id == admin.account.id {
         return Err(AppError::Forbidden);
     }
-    let txn = state.db.begin().await.map_err(finsam_db::DbError::from)?;
+    let txn = state
+        .db
+        .all_tenants()
+        .begin()
+        .await
+        .map_err(finsam_db::DbError::from)?;
     accounts::by_id(&txn, account_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -540,7 +574,12 @@ pub async fn create_tenant(
     let (Some(slug), true) = (slug, errors.is_empty()) else {
         return Err(AppError::Validation(errors));
     };
-    let txn = state.db.begin().await.map_err(finsam_db::DbError::from)?;
+    let txn = state
+        .db
+        .all_tenants()
+        .begin()
+        .await
+        .map_err(finsam_db::DbError::from)?;
     if tenants::by_slug(&txn, slug.as_str()).await?.is_some() {
         return Err(AppError::field(
             "slug",

@@ -1,12 +1,12 @@
 use crate::auth::throttle::LoginThrottle;
 use crate::config::WebConfig;
-use finsam_db::Conn;
+use finsam_db::Db;
 use std::sync::Arc;
 
 /// Shared by every request. Cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
-    pub db: Conn,
+    pub db: Db,
     pub cfg: Arc<WebConfig>,
     pub throttle: Arc<LoginThrottle>,
     /// Public routes (the signer's link, verification): per client address and per key.
@@ -23,7 +23,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(
-        db: Conn,
+        db: Db,
         cfg: WebConfig,
         mail_kick: Arc<tokio::sync::Notify>,
         storage: finsam_storage::Storage,

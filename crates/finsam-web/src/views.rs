@@ -169,7 +169,7 @@ pub async fn layout(
     current: Option<&TenantCtx>,
     csrf: &str,
 ) -> Result<Value, AppError> {
-    let ms = memberships::for_account(&state.db, auth.account.id).await?;
+    let ms = memberships::for_account(&state.db.all_tenants(), auth.account.id).await?;
     let mut tenants: Vec<TenantLink> = Vec::new();
     for m in ms {
         match tenants.iter_mut().find(|t| t.slug == m.tenant_slug) {

@@ -19,44 +19,98 @@ pub fn init_crypto() {
 }
 
 /// Connects to the database and runs the pending migrations, or, with `FINSAM_MIGRATE_ON_START=false`,
-/// refuses to start while any is pending (run `finsam migrate` first).
-pub async fn open_database(cfg: &Config) -> anyhow::Result<finsam_db::Conn> {
-    let db = connect(cfg).await?;
+/// refuses to start while any is pending (run `finsam migrate` first). On PostgreSQL it refuses a role
+/// that row-level security does not bind (a superuser, or BYPASSRLS).
+pub async fn open_database(cfg: &Config) -> anyhow::Result<finsam_db::Db> {
+    let db = connect(&cfg.database_url).await?;
     if cfg.migrate_on_start {
-        finsam_db::migrate(&db)
-            .await
-            .context("running migrations")?;
+        migrate(cfg, &db).await?;
     } else {
         let pending = finsam_db::pending_migrations(&db)
             .await
             .context("reading the applied migrations")?;
-        if pending > 0 {
+        let queue_missing = db.get_database_backend() == finsam_db::DbBackend::Postgres
+            && !finsam_db::table_exists(&db, "apalis.jobs").await?;
+        if pending > 0 || queue_missing {
             anyhow::bail!(
-                "the database needs {pending} migration(s) this release brings: run `finsam migrate` first (FINSAM_MIGRATE_ON_START is false)"
+                "the database needs {pending} migration(s) this release brings{}: run `finsam migrate` first (FINSAM_MIGRATE_ON_START is false)",
+                if queue_missing {
+                    " and the job queue's tables"
+                } else {
+                    ""
+                }
             );
         }
     }
-    Ok(db)
+    check_role(&db).await?;
+    Ok(finsam_db::Db::new(db))
 }
 
 /// Connects to the database and runs the pending migrations, whatever the setting (`finsam migrate`).
-pub async fn migrate_database(cfg: &Config) -> anyhow::Result<finsam_db::Conn> {
-    let db = connect(cfg).await?;
-    finsam_db::migrate(&db)
-        .await
-        .context("running migrations")?;
-    Ok(db)
+pub async fn migrate_database(cfg: &Config) -> anyhow::Result<finsam_db::Db> {
+    let db = connect(&cfg.database_url).await?;
+    migrate(cfg, &db).await?;
+    Ok(finsam_db::Db::new(db))
 }
 
-async fn connect(cfg: &Config) -> anyhow::Result<finsam_db::Conn> {
-    finsam_db::connect(&cfg.database_url)
+/// Runs the migrations and, on PostgreSQL, sets up the job queue's tables: as the owner
+/// (`FINSAM_DATABASE_OWNER_URL`), who then grants the application's role what it needs, or on the
+/// application's own connection when no owner is configured.
+async fn migrate(cfg: &Config, app: &finsam_db::Conn) -> anyhow::Result<()> {
+    let owner = match &cfg.database_owner_url {
+        Some(url) => Some(connect(url).await?),
+        None => None,
+    };
+    let conn = owner.as_ref().unwrap_or(app);
+    finsam_db::migrate(conn)
         .await
-        .with_context(|| {
-            format!(
-                "opening the database {}",
-                crate::config::redact_url(&cfg.database_url)
-            )
-        })
+        .context("running migrations")?;
+    if conn.get_database_backend() == finsam_db::DbBackend::Postgres {
+        RenderQueue::setup_postgres(conn.get_postgres_connection_pool()).await?;
+    }
+    if let Some(owner) = owner {
+        let role = finsam_db::current_role(app)
+            .await
+            .context("reading the application's role")?;
+        finsam_db::grant_to(&owner, &role)
+            .await
+            .with_context(|| format!("granting the application's role {role} its privileges"))?;
+        owner
+            .close()
+            .await
+            .context("closing the owner's connection")?;
+    }
+    Ok(())
+}
+
+/// Row-level security binds every role but a superuser or one with BYPASSRLS: such a role would see
+/// every förbund's rows, so it may not run the application.
+async fn check_role(db: &finsam_db::Conn) -> anyhow::Result<()> {
+    let Some(check) = finsam_db::check_role(db)
+        .await
+        .context("reading the application's role")?
+    else {
+        return Ok(());
+    };
+    if check.bypasses_rls {
+        anyhow::bail!(
+            "FINSAM_DATABASE_URL connects as {}, a superuser or a role with BYPASSRLS: row-level security would not separate the förbund. Connect as an ordinary role, and give migrations the owner's connection in FINSAM_DATABASE_OWNER_URL (docs/operations.md)",
+            check.role
+        );
+    }
+    if check.owns_tables {
+        tracing::warn!(
+            role = %check.role,
+            "the application's database role owns the tables: row-level security applies (FORCE), but the role could turn it off; set FINSAM_DATABASE_OWNER_URL and connect as a role that owns nothing"
+        );
+    }
+    Ok(())
+}
+
+async fn connect(url: &str) -> anyhow::Result<finsam_db::Conn> {
+    finsam_db::connect(url)
+        .await
+        .with_context(|| format!("opening the database {}", crate::config::redact_url(url)))
 }
 
 /// The object storage the configuration names (`FINSAM_STORAGE_URL`): a local folder or an S3 bucket.
@@ -95,7 +149,7 @@ pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(4
 /// routes for `worker`), and the background work beside it.
 pub struct Running {
     pub addr: SocketAddr,
-    pub db: finsam_db::Conn,
+    pub db: finsam_db::Db,
     shutdown: watch::Sender<bool>,
     server: tokio::task::JoinHandle<anyhow::Result<()>>,
     /// Tasks that stop by themselves at the shutdown signal (between messages, between jobs).
@@ -156,7 +210,7 @@ async fn until_true(mut rx: watch::Receiver<bool>) {
 /// What the server and the background work share: storage, the render queue, the signing service.
 #[derive(Clone)]
 struct Services {
-    db: finsam_db::Conn,
+    db: finsam_db::Db,
     kick: Arc<Notify>,
     storage: finsam_storage::Storage,
     queue: RenderQueue,
@@ -165,7 +219,7 @@ struct Services {
 }
 
 impl Services {
-    async fn open(cfg: &Config, db: finsam_db::Conn) -> anyhow::Result<Self> {
+    async fn open(cfg: &Config, db: finsam_db::Db) -> anyhow::Result<Self> {
         let kick = Arc::new(Notify::new());
         let storage = storage(cfg)?;
         // The render queue: in PostgreSQL when the database is (shared by every process), else a
@@ -233,7 +287,7 @@ fn serve(
 /// Starts the server on `listener` and the background work beside it.
 pub async fn start(
     cfg: &Config,
-    db: finsam_db::Conn,
+    db: finsam_db::Db,
     listener: TcpListener,
 ) -> anyhow::Result<Running> {
     let services = Services::open(cfg, db).await?;
@@ -256,7 +310,7 @@ pub async fn start(
 /// `/metrics` (for probes and scraping). Stops at `shutdown`.
 pub async fn start_worker(
     cfg: &Config,
-    db: finsam_db::Conn,
+    db: finsam_db::Db,
     listener: TcpListener,
 ) -> anyhow::Result<Running> {
     let services = Services::open(cfg, db).await?;

@@ -13,6 +13,9 @@ pub struct RawConfig {
     pub data_dir: PathBuf,
     pub listen: String,
     pub database_url: Option<String>,
+    /// PostgreSQL: the tables' owner, for migrations only. The application then connects with
+    /// `database_url` as a role that owns nothing and is granted what it needs after each migration.
+    pub database_owner_url: Option<String>,
     pub storage_url: Option<String>,
     pub smtp_url: Option<String>,
     pub smtp_user: Option<String>,
@@ -36,6 +39,7 @@ impl Default for RawConfig {
             data_dir: PathBuf::from("data"),
             listen: "127.0.0.1:8080".into(),
             database_url: None,
+            database_owner_url: None,
             storage_url: None,
             smtp_url: None,
             smtp_user: None,
@@ -81,6 +85,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub listen: String,
     pub database_url: String,
+    /// The owner's connection for migrations (`FINSAM_DATABASE_OWNER_URL`), PostgreSQL only.
+    pub database_owner_url: Option<String>,
     /// Where documents are stored (`FINSAM_STORAGE_URL`); open it with [`crate::app::storage`].
     pub storage: finsam_storage::Location,
     pub mail: MailConfig,
@@ -101,6 +107,10 @@ impl std::fmt::Debug for Config {
             .field("data_dir", &self.data_dir)
             .field("listen", &self.listen)
             .field("database", &redact_url(&self.database_url))
+            .field(
+                "database_owner",
+                &self.database_owner_url.as_deref().map(redact_url),
+            )
             .field("storage", &self.storage)
             .field("mail", &self.mail)
             .field("base_url", &self.base_url.as_str())
@@ -133,6 +143,15 @@ impl Config {
         if !is_postgres && !database_url.starts_with("sqlite:") {
             bail!("FINSAM_DATABASE_URL must start with sqlite: or postgres:");
         }
+        let database_owner_url = match raw.database_owner_url.filter(|u| !u.is_empty()) {
+            Some(_) if !is_postgres => bail!(
+                "FINSAM_DATABASE_OWNER_URL is for PostgreSQL only: FINSAM_DATABASE_URL is SQLite"
+            ),
+            Some(u) if !(u.starts_with("postgres:") || u.starts_with("postgresql:")) => {
+                bail!("FINSAM_DATABASE_OWNER_URL must start with postgres:")
+            }
+            other => other,
+        };
         let jwt_secret = match raw.jwt_secret {
             Some(s) if s.len() >= 32 => s.into_bytes(),
             Some(_) => bail!("FINSAM_JWT_SECRET must be at least 32 characters"),
@@ -189,6 +208,7 @@ impl Config {
             data_dir,
             listen: raw.listen,
             database_url,
+            database_owner_url,
             storage,
             mail,
             jwt_secret,
@@ -284,6 +304,44 @@ mod tests {
         };
         let err = Config::resolve(r).err().unwrap().to_string();
         assert!(err.contains("FINSAM_JWT_SECRET is required"), "{err}");
+    }
+
+    #[test]
+    fn an_owner_url_goes_only_with_postgres() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = RawConfig {
+            database_owner_url: Some("postgres://owner@127.0.0.1/finsam".into()),
+            ..raw(dir.path())
+        };
+        let err = Config::resolve(r).err().unwrap().to_string();
+        assert!(
+            err.contains("FINSAM_DATABASE_OWNER_URL is for PostgreSQL only"),
+            "{err}"
+        );
+        let r = RawConfig {
+            database_url: Some("postgres://app@127.0.0.1/finsam".into()),
+            database_owner_url: Some("sqlite://x".into()),
+            jwt_secret: Some("a-test-secret-that-is-long-enough-0123456789".into()),
+            ..raw(dir.path())
+        };
+        let err = Config::resolve(r).err().unwrap().to_string();
+        assert!(
+            err.contains("FINSAM_DATABASE_OWNER_URL must start with postgres:"),
+            "{err}"
+        );
+        let r = RawConfig {
+            database_url: Some("postgres://app@127.0.0.1/finsam".into()),
+            database_owner_url: Some("postgres://owner:pw@127.0.0.1/finsam".into()),
+            jwt_secret: Some("a-test-secret-that-is-long-enough-0123456789".into()),
+            ..raw(dir.path())
+        };
+        let c = Config::resolve(r).unwrap();
+        assert_eq!(
+            c.database_owner_url.as_deref(),
+            Some("postgres://owner:pw@127.0.0.1/finsam")
+        );
+        // The password never reaches a log line.
+        assert!(!format!("{c:?}").contains("pw@"), "{c:?}");
     }
 
     #[test]

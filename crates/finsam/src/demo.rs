@@ -3,7 +3,6 @@
 
 use anyhow::Context;
 use finsam_core::{EmailAddress, MemberKind, OrgNr, Role, TenantSlug};
-use finsam_db::TransactionTrait;
 use finsam_db::repo::{accounts, insatser, members, memberships, tenants};
 
 struct DemoTenant {
@@ -133,14 +132,16 @@ pub const FIXTURES: [(&str, &str, &str); 5] = [
 ];
 
 /// Loads the demo and the fixtures into an empty database (what `finsam demo` does).
-pub async fn load_with_fixtures(db: &finsam_db::Conn, password: &str) -> anyhow::Result<bool> {
+pub async fn load_with_fixtures(db: &finsam_db::Db, password: &str) -> anyhow::Result<bool> {
     if !load(db, password).await? {
         return Ok(false);
     }
     for (slug, name, json) in FIXTURES {
         let file = finsam_core::yearfile::parse(json.as_bytes())
             .map_err(|p| anyhow::anyhow!("fixture {name} is invalid: {p:?}"))?;
-        let tenant = tenants::by_slug(db, slug).await?.context("demo tenant")?;
+        let tenant = tenants::by_slug(db.platform(), slug)
+            .await?
+            .context("demo tenant")?;
         import_year(db, tenant.id, &file)
             .await
             .with_context(|| format!("importing {name}"))?;
@@ -150,8 +151,8 @@ pub async fn load_with_fixtures(db: &finsam_db::Conn, password: &str) -> anyhow:
 
 /// Loads the demo (förbund, members, accounts) into an empty database. Answers false (and changes
 /// nothing) when it holds tenants.
-pub async fn load(db: &finsam_db::Conn, password: &str) -> anyhow::Result<bool> {
-    if !tenants::list(db).await?.is_empty() {
+pub async fn load(db: &finsam_db::Db, password: &str) -> anyhow::Result<bool> {
+    if !tenants::list(db.platform()).await?.is_empty() {
         return Ok(false);
     }
     let hash = tokio::task::spawn_blocking({
@@ -159,7 +160,8 @@ pub async fn load(db: &finsam_db::Conn, password: &str) -> anyhow::Result<bool> 
         move || finsam_web::auth::password::hash_blocking(&p)
     })
     .await??;
-    let txn = db.begin().await.context("begin")?;
+    // Three förbund made in one transaction: the platform's setup, across all of them.
+    let txn = db.all_tenants().begin().await.context("begin")?;
     let mut by_slug = Vec::new();
     for t in &TENANTS {
         let tenant = tenants::create(&txn, &TenantSlug::parse(t.slug)?, t.name).await?;
@@ -256,11 +258,11 @@ pub async fn load(db: &finsam_db::Conn, password: &str) -> anyhow::Result<bool> 
 
 /// Imports a year file in one transaction, with an audit row (no actor: the command line).
 pub async fn import_year(
-    db: &finsam_db::Conn,
+    db: &finsam_db::Db,
     tenant_id: i64,
     file: &finsam_core::yearfile::YearFile,
 ) -> anyhow::Result<finsam_db::repo::yearfile::ImportSummary> {
-    let txn = db.begin().await.context("begin")?;
+    let txn = db.tenant(tenant_id).begin().await.context("begin")?;
     let summary = finsam_db::repo::yearfile::import(&txn, tenant_id, file).await?;
     finsam_db::repo::audit::record(
         &txn,

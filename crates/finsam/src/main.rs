@@ -122,7 +122,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Backup { out } => {
             let db = app::open_database(&cfg).await?;
-            let m = finsam::backup::backup(&cfg, &db, &out).await?;
+            let m = finsam::backup::backup(&cfg, db.connection(), &out).await?;
             println!(
                 "Säkerhetskopian i {} har {} filer ({}).",
                 out.display(),
@@ -241,15 +241,15 @@ async fn create_admin(cfg: &config::Config, email: &str, name: &str) -> anyhow::
     finsam_core::password::check(&password, &[email.as_str()]).map_err(anyhow::Error::msg)?;
     let db = app::open_database(cfg).await?;
     let hash = finsam_web::auth::password::hash(password).await?;
-    finsam_db::repo::accounts::create(&db, &email, name, Some(hash), true)
+    finsam_db::repo::accounts::create(db.platform(), &email, name, Some(hash), true)
         .await
         .context("creating the account")?;
     println!("Plattformsadministratören {email} är skapad.");
     Ok(())
 }
 
-async fn tenant_id(db: &finsam_db::Conn, slug: &str) -> anyhow::Result<i64> {
-    Ok(finsam_db::repo::tenants::by_slug(db, slug)
+async fn tenant_id(db: &finsam_db::Db, slug: &str) -> anyhow::Result<i64> {
+    Ok(finsam_db::repo::tenants::by_slug(db.platform(), slug)
         .await?
         .with_context(|| format!("no förbund with the slug {slug}"))?
         .id)
@@ -298,7 +298,7 @@ async fn export(
 ) -> anyhow::Result<()> {
     let db = app::open_database(cfg).await?;
     let tenant = tenant_id(&db, slug).await?;
-    let file = finsam_db::repo::yearfile::export(&db, tenant, year).await?;
+    let file = finsam_db::repo::yearfile::export(&db.tenant(tenant), tenant, year).await?;
     let json = serde_json::to_string_pretty(&file)? + "\n";
     match out {
         Some(p) => std::fs::write(p, json).with_context(|| format!("writing {}", p.display()))?,
@@ -337,7 +337,7 @@ async fn render(
                 .meeting
                 .as_deref()
                 .context("--meeting KEY is needed for minutes")?;
-            let m = finsam_db::repo::meetings::by_key(&db, tenant, key)
+            let m = finsam_db::repo::meetings::by_key(&db.tenant(tenant), tenant, key)
                 .await?
                 .with_context(|| format!("no meeting {key} in {slug}"))?;
             (format!("meeting:{}", m.id), None, Some(m.id))
@@ -347,8 +347,17 @@ async fn render(
             (y.to_string(), Some(y), None)
         }
     };
-    let doc = documents::ensure(&db, tenant, kind.as_str(), &subject, year, meeting_id).await?;
-    let v = documents::queue_version(&db, tenant, doc.id, r.draft.as_deref(), None).await?;
+    let doc = documents::ensure(
+        &db.tenant(tenant),
+        tenant,
+        kind.as_str(),
+        &subject,
+        year,
+        meeting_id,
+    )
+    .await?;
+    let v = documents::queue_version(&db.tenant(tenant), tenant, doc.id, r.draft.as_deref(), None)
+        .await?;
     let storage = app::storage(cfg)?;
     let renderer = Renderer {
         db: db.clone(),
@@ -360,7 +369,7 @@ async fn render(
         Outcome::Failed(msg) => bail!("{msg}"),
         Outcome::Skipped => bail!("version {} was taken by another worker", v.id),
     }
-    let v = documents::version(&db, tenant, v.id)
+    let v = documents::version(&db.tenant(tenant), tenant, v.id)
         .await?
         .context("the version is gone")?;
     let sha = v.pdf_sha256.context("the version has no PDF")?;

@@ -116,24 +116,34 @@ const ACCOUNT_ACTIONS: [&str; 6] = [
 ];
 
 /// The newest events of one tenant, with the sign-ins and password events of `people` (its role holders).
-pub async fn for_tenant<C: ConnectionTrait>(
+/// Those belong to no förbund, so they are read on `accounts_db` (on PostgreSQL a scope that sees rows
+/// without a förbund: across all of them), the förbund's own on `db`.
+pub async fn for_tenant<C: ConnectionTrait, P: ConnectionTrait>(
     db: &C,
+    accounts_db: &P,
     tenant_id: i64,
     people: &[i64],
     limit: u64,
 ) -> Result<Vec<AuditEvent>> {
-    use sea_orm::Condition;
-    let own = audit_event::Column::TenantId.eq(tenant_id);
-    let theirs = Condition::all()
-        .add(audit_event::Column::TenantId.is_null())
-        .add(audit_event::Column::ActorAccountId.is_in(people.iter().copied()))
-        .add(audit_event::Column::Action.is_in(ACCOUNT_ACTIONS));
-    Ok(audit_event::Entity::find()
-        .filter(Condition::any().add(own).add(theirs))
+    let mut rows = audit_event::Entity::find()
+        .filter(audit_event::Column::TenantId.eq(tenant_id))
         .order_by_desc(audit_event::Column::Id)
         .limit(limit)
         .all(db)
-        .await?)
+        .await?;
+    rows.extend(
+        audit_event::Entity::find()
+            .filter(audit_event::Column::TenantId.is_null())
+            .filter(audit_event::Column::ActorAccountId.is_in(people.iter().copied()))
+            .filter(audit_event::Column::Action.is_in(ACCOUNT_ACTIONS))
+            .order_by_desc(audit_event::Column::Id)
+            .limit(limit)
+            .all(accounts_db)
+            .await?,
+    );
+    rows.sort_by_key(|r| std::cmp::Reverse(r.id));
+    rows.truncate(limit as usize);
+    Ok(rows)
 }
 
 /// The newest events of the whole platform, for the platform admin.

@@ -7,9 +7,8 @@
 
 use crate::error::{ApiError, AppError, ErrorBody, FieldError};
 use crate::extract::{ClientInfo, Tenant, TenantCtx, perm};
-use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use finsam_core::money::{Ore, kronor_for_input, parse_kronor};
 use finsam_core::yearfile::{Accounts, BalanceItem, CostClass, Investment, ResultLine, Section};
 use finsam_db::repo::{insatser, members, yearfile as repo};
@@ -394,26 +393,25 @@ pub fn input_from(a: &Accounts) -> AccountsInput {
 
 /// Checks and stores the accounts of `kind` for `year`, with their audit row.
 pub async fn save_accounts(
-    state: &AppState,
     ctx: &TenantCtx,
     kind: AccountsKind,
     year: i32,
     input: &AccountsInput,
     client: &ClientInfo,
 ) -> Result<Accounts, AppError> {
-    let member_keys: Vec<String> = members::list(&state.db, ctx.tenant_id())
+    let member_keys: Vec<String> = members::list(&ctx.db, ctx.tenant_id())
         .await?
         .iter()
         .map(|m| members::details(m).key)
         .collect();
     let insats_keys: Vec<String> =
-        insatser::list(&state.db, ctx.tenant_id(), insatser::Visibility::All)
+        insatser::list(&ctx.db, ctx.tenant_id(), insatser::Visibility::All)
             .await?
             .iter()
             .map(insatser::key_of)
             .collect();
     let mut saved = None;
-    crate::api::yeardata::audited(state, ctx, client, kind.key(), year, async |txn| {
+    crate::api::yeardata::audited(ctx, client, kind.key(), year, async |txn| {
         let current = kind.stored(txn, ctx.tenant_id(), year).await?;
         let accounts = build(kind, input, current.as_ref(), &member_keys, &insats_keys)
             .map_err(AppError::Validation)?;
@@ -427,20 +425,18 @@ pub async fn save_accounts(
 }
 
 async fn get_kind(
-    state: &AppState,
     ctx: &TenantCtx,
     kind: AccountsKind,
     year: i32,
 ) -> Result<Json<Accounts>, ApiError> {
     Ok(Json(
-        kind.stored(&state.db, ctx.tenant_id(), crate::api::year_param(year)?)
+        kind.stored(&ctx.db, ctx.tenant_id(), crate::api::year_param(year)?)
             .await?
             .ok_or(AppError::NotFound)?,
     ))
 }
 
 async fn put_kind(
-    state: &AppState,
     ctx: &TenantCtx,
     kind: AccountsKind,
     year: i32,
@@ -448,20 +444,17 @@ async fn put_kind(
     client: &ClientInfo,
 ) -> Result<Json<Accounts>, ApiError> {
     let year = crate::api::year_param(year)?;
-    Ok(Json(
-        save_accounts(state, ctx, kind, year, input, client).await?,
-    ))
+    Ok(Json(save_accounts(ctx, kind, year, input, client).await?))
 }
 
 /// The accounts of a year as stored (öre), as in the year file.
 #[utoipa::path(get, path = "/api/v1/t/{slug}/years/{year}/accounts", tag = "tenant", security(("bearer" = [])),
     params(("slug" = String, Path), ("year" = i32, Path)), responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
 pub async fn get(
-    State(state): State<AppState>,
     ctx: Tenant<perm::ReadAll>,
     Path(path): Path<(String, i32)>,
 ) -> Result<Json<Accounts>, ApiError> {
-    get_kind(&state, &ctx, AccountsKind::Year, path.1).await
+    get_kind(&ctx, AccountsKind::Year, path.1).await
 }
 
 /// Replaces the accounts of a year (amounts in kronor as typed; the five-year history stays). A
@@ -470,13 +463,12 @@ pub async fn get(
     params(("slug" = String, Path), ("year" = i32, Path)), request_body = AccountsInput,
     responses((status = 200, body = Object), (status = 422, body = ErrorBody)))]
 pub async fn put(
-    State(state): State<AppState>,
     ctx: Tenant<perm::Manage>,
     client: ClientInfo,
     Path(path): Path<(String, i32)>,
     crate::api::ApiJson(input): crate::api::ApiJson<AccountsInput>,
 ) -> Result<Json<Accounts>, ApiError> {
-    put_kind(&state, &ctx, AccountsKind::Year, path.1, &input, &client).await
+    put_kind(&ctx, AccountsKind::Year, path.1, &input, &client).await
 }
 
 /// The delår of a year as stored (öre), as the year file's `delar`: the accounts per 30 June, with
@@ -485,11 +477,10 @@ pub async fn put(
 #[utoipa::path(get, path = "/api/v1/t/{slug}/years/{year}/delar", tag = "tenant", security(("bearer" = [])),
     params(("slug" = String, Path), ("year" = i32, Path)), responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
 pub async fn get_delar(
-    State(state): State<AppState>,
     ctx: Tenant<perm::ReadAll>,
     Path(path): Path<(String, i32)>,
 ) -> Result<Json<Accounts>, ApiError> {
-    get_kind(&state, &ctx, AccountsKind::Delar, path.1).await
+    get_kind(&ctx, AccountsKind::Delar, path.1).await
 }
 
 /// Replaces the delår of a year: the same body as the accounts, with each line's full-year `prognos`.
@@ -497,11 +488,10 @@ pub async fn get_delar(
     params(("slug" = String, Path), ("year" = i32, Path)), request_body = AccountsInput,
     responses((status = 200, body = Object), (status = 422, body = ErrorBody)))]
 pub async fn put_delar(
-    State(state): State<AppState>,
     ctx: Tenant<perm::Manage>,
     client: ClientInfo,
     Path(path): Path<(String, i32)>,
     crate::api::ApiJson(input): crate::api::ApiJson<AccountsInput>,
 ) -> Result<Json<Accounts>, ApiError> {
-    put_kind(&state, &ctx, AccountsKind::Delar, path.1, &input, &client).await
+    put_kind(&ctx, AccountsKind::Delar, path.1, &input, &client).await
 }

@@ -33,7 +33,7 @@ pub async fn tenants(
     _admin: PlatformAdmin,
 ) -> Result<Json<Vec<TenantOut>>, ApiError> {
     Ok(Json(
-        tenants::list(&state.db)
+        tenants::list(state.db.platform())
             .await?
             .into_iter()
             .map(tenant_out)
@@ -93,7 +93,7 @@ pub async fn invite(
     client: ClientInfo,
     crate::api::ApiJson(req): crate::api::ApiJson<InviteRequest>,
 ) -> Result<(StatusCode, Json<InviteResponse>), ApiError> {
-    let tenant = tenants::by_slug(&state.db, &req.tenant)
+    let tenant = tenants::by_slug(state.db.platform(), &req.tenant)
         .await?
         .ok_or_else(|| AppError::field("tenant", "Förbundet finns inte."))?;
     let account = service::invite(
@@ -134,7 +134,7 @@ pub async fn accounts(
     _admin: PlatformAdmin,
 ) -> Result<Json<Vec<AccountOut>>, ApiError> {
     Ok(Json(
-        accounts::list(&state.db)
+        accounts::list(state.db.platform())
             .await?
             .into_iter()
             .map(|a| AccountOut {

@@ -35,14 +35,16 @@ async fn memberships_out(
     state: &AppState,
     account_id: i64,
 ) -> Result<Vec<MembershipOut>, ApiError> {
-    Ok(memberships::for_account(&state.db, account_id)
-        .await?
-        .into_iter()
-        .map(|m| MembershipOut {
-            tenant: m.tenant_slug,
-            role: m.role.as_str().to_owned(),
-        })
-        .collect())
+    Ok(
+        memberships::for_account(&state.db.all_tenants(), account_id)
+            .await?
+            .into_iter()
+            .map(|m| MembershipOut {
+                tenant: m.tenant_slug,
+                role: m.role.as_str().to_owned(),
+            })
+            .collect(),
+    )
 }
 
 /// Signs in and answers a bearer token valid for at most 15 minutes.

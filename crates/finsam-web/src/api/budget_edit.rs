@@ -3,9 +3,8 @@
 
 use crate::error::{ApiError, AppError, ErrorBody, FieldError};
 use crate::extract::{ClientInfo, Tenant, TenantCtx, perm};
-use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use finsam_core::money::parse_kronor;
 use finsam_core::yearfile::{Budget, BudgetLine, BudgetSection};
 use finsam_db::repo::{insatser, members, yearfile as repo};
@@ -187,25 +186,24 @@ pub fn build(
 }
 
 pub async fn save_budget(
-    state: &AppState,
     ctx: &TenantCtx,
     year: i32,
     input: &BudgetInput,
     client: &ClientInfo,
 ) -> Result<Budget, AppError> {
-    let member_keys: Vec<String> = members::list(&state.db, ctx.tenant_id())
+    let member_keys: Vec<String> = members::list(&ctx.db, ctx.tenant_id())
         .await?
         .iter()
         .map(|m| members::details(m).key)
         .collect();
     let insats_keys: Vec<String> =
-        insatser::list(&state.db, ctx.tenant_id(), insatser::Visibility::All)
+        insatser::list(&ctx.db, ctx.tenant_id(), insatser::Visibility::All)
             .await?
             .iter()
             .map(insatser::key_of)
             .collect();
     let budget = build(input, &member_keys, &insats_keys).map_err(AppError::Validation)?;
-    crate::api::yeardata::audited(state, ctx, client, "budget", year, async |txn| {
+    crate::api::yeardata::audited(ctx, client, "budget", year, async |txn| {
         Ok(repo::set_budget(txn, ctx.tenant_id(), year, &budget).await?)
     })
     .await?;
@@ -216,12 +214,11 @@ pub async fn save_budget(
 #[utoipa::path(get, path = "/api/v1/t/{slug}/years/{year}/budget", tag = "tenant", security(("bearer" = [])),
     params(("slug" = String, Path), ("year" = i32, Path)), responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
 pub async fn get(
-    State(state): State<AppState>,
     ctx: Tenant<perm::ReadAll>,
     Path(path): Path<(String, i32)>,
 ) -> Result<Json<Budget>, ApiError> {
     Ok(Json(
-        repo::budget(&state.db, ctx.tenant_id(), crate::api::year_param(path.1)?)
+        repo::budget(&ctx.db, ctx.tenant_id(), crate::api::year_param(path.1)?)
             .await?
             .ok_or(AppError::NotFound)?,
     ))
@@ -232,20 +229,12 @@ pub async fn get(
     params(("slug" = String, Path), ("year" = i32, Path)), request_body = BudgetInput,
     responses((status = 200, body = Object), (status = 422, body = ErrorBody)))]
 pub async fn put(
-    State(state): State<AppState>,
     ctx: Tenant<perm::Manage>,
     client: ClientInfo,
     Path(path): Path<(String, i32)>,
     crate::api::ApiJson(input): crate::api::ApiJson<BudgetInput>,
 ) -> Result<Json<Budget>, ApiError> {
     Ok(Json(
-        save_budget(
-            &state,
-            &ctx,
-            crate::api::year_param(path.1)?,
-            &input,
-            &client,
-        )
-        .await?,
+        save_budget(&ctx, crate::api::year_param(path.1)?, &input, &client).await?,
     ))
 }

@@ -57,7 +57,7 @@ pub async fn request_render(
             let id = r
                 .meeting_id
                 .ok_or_else(|| AppError::field("meeting_id", "Välj mötet."))?;
-            meetings::get(&state.db, ctx.tenant_id(), id)
+            meetings::get(&ctx.db, ctx.tenant_id(), id)
                 .await?
                 .ok_or_else(|| AppError::field("meeting_id", "Mötet finns inte."))?;
             (format!("meeting:{id}"), None, Some(id))
@@ -83,7 +83,6 @@ pub async fn request_render(
     // Two requests for the same document at once (a double click, two kansli, the yearly cycle) take
     // turns in `documents::ensure` and `documents::queue_version`: each gets its own version number.
     let (doc, version) = in_audited_txn(
-        state,
         ctx,
         client,
         audit::action::DOCUMENT_REQUESTED,
@@ -211,8 +210,8 @@ pub struct DocumentList {
 }
 
 pub async fn document_list(state: &AppState, tenant_id: i64) -> Result<Vec<DocumentOut>, AppError> {
-    let versions = documents::versions(&state.db, tenant_id).await?;
-    Ok(documents::list(&state.db, tenant_id)
+    let versions = documents::versions(&state.db.tenant(tenant_id), tenant_id).await?;
+    Ok(documents::list(&state.db.tenant(tenant_id), tenant_id)
         .await?
         .into_iter()
         .map(|d| DocumentOut {
@@ -246,10 +245,10 @@ pub async fn find_version(
     tenant_id: i64,
     id: i64,
 ) -> Result<(Document, Version), AppError> {
-    let v = documents::version(&state.db, tenant_id, id)
+    let v = documents::version(&state.db.tenant(tenant_id), tenant_id, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let d = documents::get(&state.db, tenant_id, v.document_id)
+    let d = documents::get(&state.db.tenant(tenant_id), tenant_id, v.document_id)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok((d, v))

@@ -3,9 +3,8 @@
 
 use crate::error::{ApiError, AppError, ErrorBody};
 use crate::extract::{Tenant, perm};
-use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use finsam_core::finance::budget::BudgetFigures;
 use finsam_core::finance::key_figures::KeyFigures;
 use finsam_db::repo::yearfile;
@@ -15,12 +14,11 @@ use finsam_db::repo::yearfile;
     params(("slug" = String, Path), ("year" = i32, Path)),
     responses((status = 200, description = "Key figures, checks and socioekonomisk effekt", body = Object), (status = 404, body = ErrorBody)))]
 pub async fn key_figures(
-    State(state): State<AppState>,
     ctx: Tenant<perm::ReadAll>,
     Path(path): Path<(String, i32)>,
 ) -> Result<Json<KeyFigures>, ApiError> {
     crate::api::year_param(path.1)?;
-    let file = yearfile::export(&state.db, ctx.tenant_id(), path.1).await?;
+    let file = yearfile::export(&ctx.db, ctx.tenant_id(), path.1).await?;
     Ok(Json(KeyFigures::from_year_file(&file)))
 }
 
@@ -30,12 +28,11 @@ pub async fn key_figures(
     params(("slug" = String, Path), ("year" = i32, Path)),
     responses((status = 200, description = "Budget years and contributions", body = Object), (status = 404, body = ErrorBody)))]
 pub async fn budget(
-    State(state): State<AppState>,
     ctx: Tenant<perm::ReadAll>,
     Path(path): Path<(String, i32)>,
 ) -> Result<Json<BudgetFigures>, ApiError> {
     crate::api::year_param(path.1)?;
-    let file = yearfile::export(&state.db, ctx.tenant_id(), path.1).await?;
+    let file = yearfile::export(&ctx.db, ctx.tenant_id(), path.1).await?;
     Ok(Json(
         BudgetFigures::from_year_file(&file).ok_or(AppError::NotFound)?,
     ))

@@ -11,7 +11,7 @@ pub async fn healthz() -> &'static str {
 /// The database answers.
 #[utoipa::path(get, path = "/readyz", tag = "ops", responses((status = 200, description = "ready"), (status = 503, description = "database unreachable")))]
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
-    if finsam_db::ping(&state.db).await {
+    if finsam_db::ping(state.db.connection()).await {
         (StatusCode::OK, "ready")
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")

@@ -3,12 +3,10 @@
 
 use crate::error::{ApiError, AppError, ErrorBody, FieldError};
 use crate::extract::{ClientInfo, Tenant, TenantCtx, perm};
-use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use chrono::NaiveDate;
 use finsam_core::yearfile::{self, Goal, Insats, InsatsKind, InsatsYear};
-use finsam_db::TransactionTrait;
 use finsam_db::repo::{audit, insatser, members};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -234,13 +232,12 @@ pub fn build(
 }
 
 pub async fn save_insats(
-    state: &AppState,
     ctx: &TenantCtx,
     existing: Option<i64>,
     input: &InsatsInput,
     client: &ClientInfo,
 ) -> Result<insatser::Insats, AppError> {
-    let txn = state.db.begin().await.map_err(finsam_db::DbError::from)?;
+    let txn = ctx.db.begin().await.map_err(finsam_db::DbError::from)?;
     let current_row = match existing {
         Some(id) => Some(
             insatser::get(&txn, ctx.tenant_id(), id, insatser::Visibility::All)
@@ -313,12 +310,11 @@ pub struct SavedInsats {
     params(("slug" = String, Path)), request_body = InsatsInput,
     responses((status = 201, body = SavedInsats), (status = 422, body = ErrorBody)))]
 pub async fn create(
-    State(state): State<AppState>,
     ctx: Tenant<perm::Manage>,
     client: ClientInfo,
     crate::api::ApiJson(input): crate::api::ApiJson<InsatsInput>,
 ) -> Result<(axum::http::StatusCode, Json<SavedInsats>), ApiError> {
-    let saved = save_insats(&state, &ctx, None, &input, &client).await?;
+    let saved = save_insats(&ctx, None, &input, &client).await?;
     Ok((
         axum::http::StatusCode::CREATED,
         Json(SavedInsats {
@@ -333,22 +329,16 @@ pub async fn create(
     params(("slug" = String, Path), ("insats_id" = i64, Path)), request_body = InsatsInput,
     responses((status = 200, body = SavedInsats), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
-    State(state): State<AppState>,
     ctx: Tenant<perm::Manage>,
     client: ClientInfo,
     Path(path): Path<(String, i64)>,
     bytes: axum::body::Bytes,
 ) -> Result<Json<SavedInsats>, ApiError> {
-    insatser::get(
-        &state.db,
-        ctx.tenant_id(),
-        path.1,
-        insatser::Visibility::All,
-    )
-    .await?
-    .ok_or(AppError::NotFound)?;
+    insatser::get(&ctx.db, ctx.tenant_id(), path.1, insatser::Visibility::All)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let input: InsatsInput = crate::api::parse_json(&bytes)?;
-    let saved = save_insats(&state, &ctx, Some(path.1), &input, &client).await?;
+    let saved = save_insats(&ctx, Some(path.1), &input, &client).await?;
     Ok(Json(SavedInsats {
         id: saved.id,
         insats: insatser::details(&saved),
@@ -368,7 +358,6 @@ pub struct GoalResultInput {
 
 /// Replaces the results of one year: every goal assessed or left out, comments checked.
 pub async fn save_results(
-    state: &AppState,
     ctx: &TenantCtx,
     insats_id: i64,
     year: i32,
@@ -379,7 +368,7 @@ pub async fn save_results(
     if !(2000..=2100).contains(&year) {
         return Err(AppError::NotFound);
     }
-    let txn = state.db.begin().await.map_err(finsam_db::DbError::from)?;
+    let txn = ctx.db.begin().await.map_err(finsam_db::DbError::from)?;
     let row = insatser::get(&txn, ctx.tenant_id(), insats_id, insatser::Visibility::All)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -453,22 +442,16 @@ pub struct ResultsBody {
     params(("slug" = String, Path), ("insats_id" = i64, Path), ("year" = i32, Path)), request_body = ResultsBody,
     responses((status = 200, body = SavedInsats), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn put_results(
-    State(state): State<AppState>,
     ctx: Tenant<perm::Manage>,
     client: ClientInfo,
     Path(path): Path<(String, i64, i32)>,
     bytes: axum::body::Bytes,
 ) -> Result<Json<SavedInsats>, ApiError> {
-    insatser::get(
-        &state.db,
-        ctx.tenant_id(),
-        path.1,
-        insatser::Visibility::All,
-    )
-    .await?
-    .ok_or(AppError::NotFound)?;
+    insatser::get(&ctx.db, ctx.tenant_id(), path.1, insatser::Visibility::All)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let input: ResultsBody = crate::api::parse_json(&bytes)?;
-    let ins = save_results(&state, &ctx, path.1, path.2, &input.results, &client).await?;
+    let ins = save_results(&ctx, path.1, path.2, &input.results, &client).await?;
     Ok(Json(SavedInsats {
         id: path.1,
         insats: ins,

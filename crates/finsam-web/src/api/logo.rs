@@ -33,7 +33,6 @@ pub async fn save_logo(
         )
         .await?;
     in_audited_txn(
-        state,
         ctx,
         client,
         audit::action::LOGO_SAVED,
@@ -43,13 +42,8 @@ pub async fn save_logo(
     .await
 }
 
-pub async fn remove_logo(
-    state: &AppState,
-    ctx: &TenantCtx,
-    client: &ClientInfo,
-) -> Result<(), AppError> {
+pub async fn remove_logo(ctx: &TenantCtx, client: &ClientInfo) -> Result<(), AppError> {
     in_audited_txn(
-        state,
         ctx,
         client,
         audit::action::LOGO_SAVED,
@@ -118,12 +112,8 @@ pub async fn put(
 /// Removes the förbund's logo.
 #[utoipa::path(delete, path = "/api/v1/t/{slug}/logo", tag = "tenant", security(("bearer" = [])),
     params(("slug" = String, Path)), responses((status = 204)))]
-pub async fn delete(
-    State(state): State<AppState>,
-    ctx: Tenant<perm::Manage>,
-    client: ClientInfo,
-) -> Result<StatusCode, ApiError> {
-    remove_logo(&state, &ctx, &client).await?;
+pub async fn delete(ctx: Tenant<perm::Manage>, client: ClientInfo) -> Result<StatusCode, ApiError> {
+    remove_logo(&ctx, &client).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -155,7 +145,6 @@ impl Profile {
 
 /// Checks and stores the förbund's profile.
 pub async fn save_profile(
-    state: &AppState,
     ctx: &TenantCtx,
     client: &ClientInfo,
     p: &Profile,
@@ -202,7 +191,6 @@ pub async fn save_profile(
     };
     let reply_to = reply_to.as_ref().map(|r| r.as_str());
     in_audited_txn(
-        state,
         ctx,
         client,
         audit::action::PROFILE_SAVED,
@@ -233,10 +221,9 @@ pub async fn get_profile(ctx: Tenant<perm::ViewTenant>) -> axum::Json<Profile> {
     params(("slug" = String, Path)), request_body = Profile,
     responses((status = 200, body = Profile), (status = 422, body = ErrorBody)))]
 pub async fn put_profile(
-    State(state): State<AppState>,
     ctx: Tenant<perm::Manage>,
     client: ClientInfo,
     crate::api::ApiJson(p): crate::api::ApiJson<Profile>,
 ) -> Result<axum::Json<Profile>, ApiError> {
-    Ok(axum::Json(save_profile(&state, &ctx, &client, &p).await?))
+    Ok(axum::Json(save_profile(&ctx, &client, &p).await?))
 }

@@ -9,7 +9,6 @@ use axum::Json;
 use axum::extract::{Path, State};
 use chrono::NaiveDate;
 use finsam_core::yearfile::{self, Meeting, MeetingItem, MeetingKind};
-use finsam_db::TransactionTrait;
 use finsam_db::repo::{audit, meetings, organisation};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -54,7 +53,6 @@ pub struct MeetingOut {
 
 /// Checks the input and writes the meeting (new when `existing` is None) in one transaction.
 pub async fn save_meeting(
-    state: &AppState,
     ctx: &TenantCtx,
     existing: Option<i64>,
     input: &MeetingInput,
@@ -132,7 +130,7 @@ pub async fn save_meeting(
     if !e.is_empty() {
         return Err(AppError::Validation(e));
     }
-    let txn = state.db.begin().await.map_err(finsam_db::DbError::from)?;
+    let txn = ctx.db.begin().await.map_err(finsam_db::DbError::from)?;
     let current = match existing {
         Some(id) => Some(
             meetings::get(&txn, ctx.tenant_id(), id)
@@ -220,10 +218,10 @@ pub async fn save_meeting(
 }
 
 async fn out(state: &AppState, tenant_id: i64, id: i64) -> Result<MeetingOut, AppError> {
-    let m = meetings::get(&state.db, tenant_id, id)
+    let m = meetings::get(&state.db.tenant(tenant_id), tenant_id, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let all = organisation::people(&state.db, tenant_id).await?;
+    let all = organisation::people(&state.db.tenant(tenant_id), tenant_id).await?;
     let named: Vec<&String> = m
         .meeting
         .motesordforande
@@ -245,11 +243,8 @@ async fn out(state: &AppState, tenant_id: i64, id: i64) -> Result<MeetingOut, Ap
 /// The förbund's meetings, newest first.
 #[utoipa::path(get, path = "/api/v1/t/{slug}/meetings", tag = "tenant", security(("bearer" = [])),
     params(("slug" = String, Path)), responses((status = 200, body = Object)))]
-pub async fn list(
-    State(state): State<AppState>,
-    ctx: Tenant<perm::ReadAll>,
-) -> Result<Json<serde_json::Value>, ApiError> {
-    let all = meetings::list(&state.db, ctx.tenant_id()).await?;
+pub async fn list(ctx: Tenant<perm::ReadAll>) -> Result<Json<serde_json::Value>, ApiError> {
+    let all = meetings::list(&ctx.db, ctx.tenant_id()).await?;
     Ok(Json(
         serde_json::json!({ "meetings": all.iter().map(|m| serde_json::json!({
         "id": m.id, "date": m.meeting.date.to_string(), "kind": m.meeting.kind, "title": m.meeting.title, "place": m.meeting.place,
@@ -278,7 +273,7 @@ pub async fn create(
     client: ClientInfo,
     crate::api::ApiJson(input): crate::api::ApiJson<MeetingInput>,
 ) -> Result<(axum::http::StatusCode, Json<MeetingOut>), ApiError> {
-    let id = save_meeting(&state, &ctx, None, &input, &client).await?;
+    let id = save_meeting(&ctx, None, &input, &client).await?;
     Ok((
         axum::http::StatusCode::CREATED,
         Json(out(&state, ctx.tenant_id(), id).await?),
@@ -296,10 +291,10 @@ pub async fn update(
     Path(path): Path<(String, i64)>,
     bytes: axum::body::Bytes,
 ) -> Result<Json<MeetingOut>, ApiError> {
-    meetings::get(&state.db, ctx.tenant_id(), path.1)
+    meetings::get(&ctx.db, ctx.tenant_id(), path.1)
         .await?
         .ok_or(AppError::NotFound)?;
     let input: MeetingInput = crate::api::parse_json(&bytes)?;
-    let id = save_meeting(&state, &ctx, Some(path.1), &input, &client).await?;
+    let id = save_meeting(&ctx, Some(path.1), &input, &client).await?;
     Ok(Json(out(&state, ctx.tenant_id(), id).await?))
 }

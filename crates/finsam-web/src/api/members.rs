@@ -1,10 +1,8 @@
 use crate::error::{ApiError, AppError, ErrorBody, FieldError};
 use crate::extract::ClientInfo;
 use crate::extract::{Tenant, perm};
-use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, State};
-use finsam_db::TransactionTrait;
+use axum::extract::Path;
 use finsam_db::repo::audit;
 use finsam_db::repo::members;
 use serde::{Deserialize, Serialize};
@@ -50,11 +48,8 @@ pub struct MembersResponse {
 #[utoipa::path(get, path = "/api/v1/t/{slug}/members", tag = "tenant", security(("bearer" = [])),
     params(("slug" = String, Path, description = "The förbund")),
     responses((status = 200, body = MembersResponse), (status = 404, body = ErrorBody)))]
-pub async fn list(
-    State(state): State<AppState>,
-    ctx: Tenant<perm::ViewTenant>,
-) -> Result<Json<MembersResponse>, ApiError> {
-    let rows = members::list(&state.db, ctx.tenant_id()).await?;
+pub async fn list(ctx: Tenant<perm::ViewTenant>) -> Result<Json<MembersResponse>, ApiError> {
+    let rows = members::list(&ctx.db, ctx.tenant_id()).await?;
     Ok(Json(MembersResponse {
         members: rows.into_iter().map(MemberOut::from).collect(),
     }))
@@ -65,11 +60,10 @@ pub async fn list(
     params(("slug" = String, Path), ("member_id" = i64, Path)),
     responses((status = 200, body = MemberOut), (status = 404, body = ErrorBody)))]
 pub async fn get(
-    State(state): State<AppState>,
     ctx: Tenant<perm::ViewTenant>,
     Path(path): Path<(String, i64)>,
 ) -> Result<Json<MemberOut>, ApiError> {
-    let m = members::get(&state.db, ctx.tenant_id(), path.1)
+    let m = members::get(&ctx.db, ctx.tenant_id(), path.1)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(Json(m.into()))
@@ -182,13 +176,12 @@ pub fn validate(
 
 /// Creates (`existing` = None) or updates a member of the förbund, in one transaction with its audit row.
 pub async fn save_member(
-    state: &AppState,
     ctx: &crate::extract::TenantCtx,
     existing: Option<i64>,
     input: &MemberInput,
     client: &ClientInfo,
 ) -> Result<members::Member, AppError> {
-    let txn = state.db.begin().await.map_err(finsam_db::DbError::from)?;
+    let txn = ctx.db.begin().await.map_err(finsam_db::DbError::from)?;
     let current = match existing {
         Some(id) => Some(
             members::get(&txn, ctx.tenant_id(), id)
@@ -249,12 +242,11 @@ pub async fn save_member(
     params(("slug" = String, Path)), request_body = MemberInput,
     responses((status = 201, body = MemberOut), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn create(
-    State(state): State<AppState>,
     ctx: Tenant<perm::Manage>,
     client: ClientInfo,
     crate::api::ApiJson(input): crate::api::ApiJson<MemberInput>,
 ) -> Result<(axum::http::StatusCode, Json<MemberOut>), ApiError> {
-    let m = save_member(&state, &ctx, None, &input, &client).await?;
+    let m = save_member(&ctx, None, &input, &client).await?;
     Ok((axum::http::StatusCode::CREATED, Json(m.into())))
 }
 
@@ -263,18 +255,17 @@ pub async fn create(
     params(("slug" = String, Path), ("member_id" = i64, Path)), request_body = MemberInput,
     responses((status = 200, body = MemberOut), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
-    State(state): State<AppState>,
     ctx: Tenant<perm::Manage>,
     client: ClientInfo,
     Path(path): Path<(String, i64)>,
     body: axum::body::Bytes,
 ) -> Result<Json<MemberOut>, ApiError> {
-    members::get(&state.db, ctx.tenant_id(), path.1)
+    members::get(&ctx.db, ctx.tenant_id(), path.1)
         .await?
         .ok_or(AppError::NotFound)?;
     let input: MemberInput = crate::api::parse_json(&body)?;
     Ok(Json(
-        save_member(&state, &ctx, Some(path.1), &input, &client)
+        save_member(&ctx, Some(path.1), &input, &client)
             .await?
             .into(),
     ))

@@ -8,7 +8,6 @@ use axum::Json;
 use axum::extract::{Path, State};
 use chrono::NaiveDate;
 use finsam_core::yearfile::{self, Person, Position, Seat, SeatKind};
-use finsam_db::TransactionTrait;
 use finsam_db::repo::{audit, members, organisation};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -54,15 +53,14 @@ fn date(s: &str) -> Result<Option<NaiveDate>, ()> {
 
 /// Checks every row and replaces the body's seats in one transaction. Paths are `seats[i].field`.
 pub async fn save_seats(
-    state: &AppState,
     ctx: &TenantCtx,
     body: &'static str,
     rows: &[SeatRow],
     client: &ClientInfo,
 ) -> Result<(), AppError> {
-    let member_rows = members::list(&state.db, ctx.tenant_id()).await?;
+    let member_rows = members::list(&ctx.db, ctx.tenant_id()).await?;
     let known_members: Vec<String> = member_rows.iter().filter_map(|m| m.key.clone()).collect();
-    let mut people = organisation::people(&state.db, ctx.tenant_id()).await?;
+    let mut people = organisation::people(&ctx.db, ctx.tenant_id()).await?;
     let mut errors = Vec::new();
     let mut seats = Vec::new();
     let mut changed_people: Vec<Person> = Vec::new();
@@ -145,7 +143,7 @@ pub async fn save_seats(
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    let txn = state.db.begin().await.map_err(finsam_db::DbError::from)?;
+    let txn = ctx.db.begin().await.map_err(finsam_db::DbError::from)?;
     for p in &changed_people {
         organisation::save_person(&txn, ctx.tenant_id(), p, None).await?;
     }
@@ -167,35 +165,37 @@ pub async fn save_seats(
 
 /// The stored seats of a body as rows.
 pub async fn rows(state: &AppState, tenant_id: i64, body: &str) -> Result<Vec<SeatRow>, AppError> {
-    let people = organisation::people(&state.db, tenant_id).await?;
-    Ok(organisation::seats(&state.db, tenant_id, body)
-        .await?
-        .into_iter()
-        .map(|s| {
-            let p = people.iter().find(|p| p.key == s.person);
-            SeatRow {
-                name: p.map_or(s.person.clone(), |p| p.name.clone()),
-                email: p
-                    .and_then(|p| p.email.as_ref())
-                    .map(|e| e.to_string())
-                    .unwrap_or_default(),
-                member: s.member,
-                seat: if s.seat == SeatKind::Ordinarie {
-                    "ordinarie".into()
-                } else {
-                    "ersattare".into()
-                },
-                position: match s.position {
-                    Some(Position::Ordforande) => "ordforande".into(),
-                    Some(Position::ViceOrdforande) => "vice_ordforande".into(),
-                    Some(Position::Ledamot) => "ledamot".into(),
-                    None => String::new(),
-                },
-                from: s.from.map(|d| d.to_string()).unwrap_or_default(),
-                to: s.to.map(|d| d.to_string()).unwrap_or_default(),
-            }
-        })
-        .collect())
+    let people = organisation::people(&state.db.tenant(tenant_id), tenant_id).await?;
+    Ok(
+        organisation::seats(&state.db.tenant(tenant_id), tenant_id, body)
+            .await?
+            .into_iter()
+            .map(|s| {
+                let p = people.iter().find(|p| p.key == s.person);
+                SeatRow {
+                    name: p.map_or(s.person.clone(), |p| p.name.clone()),
+                    email: p
+                        .and_then(|p| p.email.as_ref())
+                        .map(|e| e.to_string())
+                        .unwrap_or_default(),
+                    member: s.member,
+                    seat: if s.seat == SeatKind::Ordinarie {
+                        "ordinarie".into()
+                    } else {
+                        "ersattare".into()
+                    },
+                    position: match s.position {
+                        Some(Position::Ordforande) => "ordforande".into(),
+                        Some(Position::ViceOrdforande) => "vice_ordforande".into(),
+                        Some(Position::Ledamot) => "ledamot".into(),
+                        None => String::new(),
+                    },
+                    from: s.from.map(|d| d.to_string()).unwrap_or_default(),
+                    to: s.to.map(|d| d.to_string()).unwrap_or_default(),
+                }
+            })
+            .collect(),
+    )
 }
 
 /// The seats of the styrelse or the beredningsgrupp.
@@ -226,7 +226,7 @@ pub async fn put(
 ) -> Result<Json<SeatsBody>, ApiError> {
     let body = body_ok(&path.1)?;
     let input: SeatsBody = crate::api::parse_json(&bytes)?;
-    save_seats(&state, &ctx, body, &input.seats, &client).await?;
+    save_seats(&ctx, body, &input.seats, &client).await?;
     Ok(Json(SeatsBody {
         seats: rows(&state, ctx.tenant_id(), body).await?,
     }))
@@ -252,12 +252,11 @@ pub struct StaffBody {
 
 /// Checks every row and replaces the staff in one transaction. Paths are `staff[i].field`.
 pub async fn save_staff(
-    state: &AppState,
     ctx: &TenantCtx,
     rows: &[StaffRow],
     client: &ClientInfo,
 ) -> Result<(), AppError> {
-    let mut people = organisation::people(&state.db, ctx.tenant_id()).await?;
+    let mut people = organisation::people(&ctx.db, ctx.tenant_id()).await?;
     let mut errors = Vec::new();
     let mut list = Vec::new();
     let mut changed: Vec<String> = Vec::new();
@@ -326,7 +325,7 @@ pub async fn save_staff(
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    let txn = state.db.begin().await.map_err(finsam_db::DbError::from)?;
+    let txn = ctx.db.begin().await.map_err(finsam_db::DbError::from)?;
     for key in &changed {
         if let Some(p) = people.iter().find(|p| &p.key == key) {
             organisation::save_person(&txn, ctx.tenant_id(), p, None).await?;
@@ -349,8 +348,8 @@ pub async fn save_staff(
 }
 
 pub async fn staff_rows(state: &AppState, tenant_id: i64) -> Result<Vec<StaffRow>, AppError> {
-    let people = organisation::people(&state.db, tenant_id).await?;
-    Ok(organisation::staff(&state.db, tenant_id)
+    let people = organisation::people(&state.db.tenant(tenant_id), tenant_id).await?;
+    Ok(organisation::staff(&state.db.tenant(tenant_id), tenant_id)
         .await?
         .into_iter()
         .map(|s| {
@@ -392,7 +391,7 @@ pub async fn put_staff(
     client: ClientInfo,
     crate::api::ApiJson(input): crate::api::ApiJson<StaffBody>,
 ) -> Result<Json<StaffBody>, ApiError> {
-    save_staff(&state, &ctx, &input.staff, &client).await?;
+    save_staff(&ctx, &input.staff, &client).await?;
     Ok(Json(StaffBody {
         staff: staff_rows(&state, ctx.tenant_id()).await?,
     }))

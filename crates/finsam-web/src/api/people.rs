@@ -27,11 +27,8 @@ pub struct PeopleResponse {
 /// Who holds which role in the förbund.
 #[utoipa::path(get, path = "/api/v1/t/{slug}/people", tag = "tenant", security(("bearer" = [])),
     params(("slug" = String, Path)), responses((status = 200, body = PeopleResponse), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn list(
-    State(state): State<AppState>,
-    ctx: Tenant<perm::ViewPeople>,
-) -> Result<Json<PeopleResponse>, ApiError> {
-    let people = memberships::holders(&state.db, ctx.tenant_id())
+pub async fn list(ctx: Tenant<perm::ViewPeople>) -> Result<Json<PeopleResponse>, ApiError> {
+    let people = memberships::holders(&ctx.db, ctx.tenant_id())
         .await?
         .into_iter()
         .map(|h| PersonOut {

@@ -3,14 +3,12 @@
 
 use crate::error::{ApiError, AppError, ErrorBody, FieldError};
 use crate::extract::{ClientInfo, Tenant, TenantCtx, perm};
-use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use finsam_core::Permission;
 use finsam_core::yearfile::{
     self, CoachReport, Ended, GenderCounts, ReportAnswers, ReportPeriod, ReportStatus,
 };
-use finsam_db::TransactionTrait;
 use finsam_db::repo::{audit, coach_reports, insatser, members};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -30,11 +28,8 @@ pub struct ReportsResponse {
 }
 
 /// The insatser the caller may report for or read, with their keys.
-async fn visible_insatser(
-    state: &AppState,
-    ctx: &TenantCtx,
-) -> Result<Vec<insatser::Insats>, AppError> {
-    Ok(insatser::list(&state.db, ctx.tenant_id(), ctx.insats_visibility()).await?)
+async fn visible_insatser(ctx: &TenantCtx) -> Result<Vec<insatser::Insats>, AppError> {
+    Ok(insatser::list(&ctx.db, ctx.tenant_id(), ctx.insats_visibility()).await?)
 }
 
 fn out(ins: &[insatser::Insats], r: coach_reports::StoredReport) -> Option<ReportOut> {
@@ -52,13 +47,10 @@ fn out(ins: &[insatser::Insats], r: coach_reports::StoredReport) -> Option<Repor
 /// The reports the caller may see: a coach those of their insatser, the others all.
 #[utoipa::path(get, path = "/api/v1/t/{slug}/coach-reports", tag = "tenant", security(("bearer" = [])),
     params(("slug" = String, Path)), responses((status = 200, body = ReportsResponse)))]
-pub async fn list(
-    State(state): State<AppState>,
-    ctx: Tenant<perm::ViewTenant>,
-) -> Result<Json<ReportsResponse>, ApiError> {
-    let ins = visible_insatser(&state, &ctx).await?;
+pub async fn list(ctx: Tenant<perm::ViewTenant>) -> Result<Json<ReportsResponse>, ApiError> {
+    let ins = visible_insatser(&ctx).await?;
     let keys: Vec<String> = ins.iter().map(insatser::key_of).collect();
-    let rows = coach_reports::list(&state.db, ctx.tenant_id(), Some(&keys)).await?;
+    let rows = coach_reports::list(&ctx.db, ctx.tenant_id(), Some(&keys)).await?;
     Ok(Json(ReportsResponse {
         reports: rows.into_iter().filter_map(|r| out(&ins, r)).collect(),
     }))
@@ -68,22 +60,17 @@ pub async fn list(
 #[utoipa::path(get, path = "/api/v1/t/{slug}/coach-reports/{report_id}", tag = "tenant", security(("bearer" = [])),
     params(("slug" = String, Path), ("report_id" = i64, Path)), responses((status = 200, body = ReportOut), (status = 404, body = ErrorBody)))]
 pub async fn get(
-    State(state): State<AppState>,
     ctx: Tenant<perm::ViewTenant>,
     Path(path): Path<(String, i64)>,
 ) -> Result<Json<ReportOut>, ApiError> {
-    Ok(Json(visible_report(&state, &ctx, path.1).await?))
+    Ok(Json(visible_report(&ctx, path.1).await?))
 }
 
-pub async fn visible_report(
-    state: &AppState,
-    ctx: &TenantCtx,
-    id: i64,
-) -> Result<ReportOut, AppError> {
-    let r = coach_reports::get(&state.db, ctx.tenant_id(), id)
+pub async fn visible_report(ctx: &TenantCtx, id: i64) -> Result<ReportOut, AppError> {
+    let r = coach_reports::get(&ctx.db, ctx.tenant_id(), id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let ins = visible_insatser(state, ctx).await?;
+    let ins = visible_insatser(ctx).await?;
     out(&ins, r).ok_or(AppError::NotFound)
 }
 
@@ -128,13 +115,12 @@ pub struct SavedReport {
 /// to (another is 404) and, when their attachment names a kommun, only for that kommun. A submitted or
 /// approved report cannot be changed; a returned one can.
 pub async fn save_report(
-    state: &AppState,
     ctx: &TenantCtx,
     input: ReportInput,
     client: &ClientInfo,
 ) -> Result<SavedReport, AppError> {
     let ins = insatser::get(
-        &state.db,
+        &ctx.db,
         ctx.tenant_id(),
         input.insats_id,
         ctx.insats_visibility(),
@@ -149,7 +135,7 @@ pub async fn save_report(
             "Året ska vara mellan 2000 och 2100.",
         ));
     }
-    let kommuner = members::list(&state.db, ctx.tenant_id()).await?;
+    let kommuner = members::list(&ctx.db, ctx.tenant_id()).await?;
     let name_of = |key: &str| {
         kommuner
             .iter()
@@ -203,7 +189,7 @@ pub async fn save_report(
     if !problems.is_empty() {
         return Err(AppError::Validation(problems));
     }
-    let txn = state.db.begin().await.map_err(finsam_db::DbError::from)?;
+    let txn = ctx.db.begin().await.map_err(finsam_db::DbError::from)?;
     let existing = coach_reports::find(&txn, ctx.tenant_id(), &report).await?;
     if let Some(e) = &existing
         && !coach_reports::editable(e.report.status)
@@ -253,12 +239,11 @@ fn yearfile_status(s: ReportStatus) -> &'static str {
     params(("slug" = String, Path)), request_body = ReportInput,
     responses((status = 200, body = SavedReport), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn save(
-    State(state): State<AppState>,
     ctx: Tenant<perm::Report>,
     client: ClientInfo,
     crate::api::ApiJson(input): crate::api::ApiJson<ReportInput>,
 ) -> Result<Json<SavedReport>, ApiError> {
-    Ok(Json(save_report(&state, &ctx, input, &client).await?))
+    Ok(Json(save_report(&ctx, input, &client).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -277,14 +262,13 @@ pub struct DecisionInput {
 }
 
 pub async fn decide(
-    state: &AppState,
     ctx: &TenantCtx,
     id: i64,
     decision: Decision,
     comment: &str,
     client: &ClientInfo,
 ) -> Result<SavedReport, AppError> {
-    let txn = state.db.begin().await.map_err(finsam_db::DbError::from)?;
+    let txn = ctx.db.begin().await.map_err(finsam_db::DbError::from)?;
     let mut stored = coach_reports::get(&txn, ctx.tenant_id(), id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -344,25 +328,16 @@ pub async fn decide(
     params(("slug" = String, Path), ("report_id" = i64, Path)), request_body = DecisionInput,
     responses((status = 200, body = SavedReport), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn decision(
-    State(state): State<AppState>,
     ctx: Tenant<perm::Manage>,
     client: ClientInfo,
     Path(path): Path<(String, i64)>,
     body: axum::body::Bytes,
 ) -> Result<Json<SavedReport>, ApiError> {
-    coach_reports::get(&state.db, ctx.tenant_id(), path.1)
+    coach_reports::get(&ctx.db, ctx.tenant_id(), path.1)
         .await?
         .ok_or(AppError::NotFound)?;
     let input: DecisionInput = crate::api::parse_json(&body)?;
     Ok(Json(
-        decide(
-            &state,
-            &ctx,
-            path.1,
-            input.decision,
-            &input.comment,
-            &client,
-        )
-        .await?,
+        decide(&ctx, path.1, input.decision, &input.comment, &client).await?,
     ))
 }

@@ -156,14 +156,14 @@ pub fn run_out(r: &Run) -> RunOut {
 }
 
 async fn specs(state: &AppState, tenant_id: i64) -> Result<Vec<EntrySpec>, AppError> {
-    Ok(sched::entries(&state.db, tenant_id).await?)
+    Ok(sched::entries(&state.db.tenant(tenant_id), tenant_id).await?)
 }
 
 /// The schedule as the API and the page show it.
 pub async fn schedule_out(state: &AppState, tenant_id: i64) -> Result<ScheduleOut, AppError> {
     let specs = specs(state, tenant_id).await?;
-    let runs = repo::runs(&state.db, tenant_id, 50).await?;
-    let done: Vec<(ScheduleKind, i32)> = repo::run_keys(&state.db, tenant_id)
+    let runs = repo::runs(&state.db.tenant(tenant_id), tenant_id, 50).await?;
+    let done: Vec<(ScheduleKind, i32)> = repo::run_keys(&state.db.tenant(tenant_id), tenant_id)
         .await?
         .into_iter()
         .filter_map(|(k, y)| Some((ScheduleKind::parse(&k)?, y)))
@@ -292,7 +292,6 @@ pub async fn save_entries(
     // The rows exist before the transaction changes them (made on first read).
     specs(state, ctx.tenant_id()).await?;
     in_audited_txn(
-        state,
         ctx,
         client,
         audit_action::SAVED,
@@ -360,7 +359,6 @@ pub async fn run_now(
     };
     let base = state.cfg.base_url.to_string();
     let made = in_audited_txn(
-        state,
         ctx,
         client,
         audit_action::RUN,
@@ -380,7 +378,7 @@ pub async fn run_now(
             Ok(RunNow::Ran(run))
         }
         Err(AppError::Conflict(m)) if m == ALREADY => {
-            let run = repo::run_for(&state.db, ctx.tenant_id(), kind.as_str(), year)
+            let run = repo::run_for(&ctx.db, ctx.tenant_id(), kind.as_str(), year)
                 .await?
                 .ok_or(AppError::NotFound)?;
             Ok(RunNow::Already(run))

@@ -155,7 +155,7 @@ pub async fn start_and_audit(
     let version_id = start.version_id;
     let row = state.signing.start(start, Utc::now()).await?;
     audit::record(
-        &state.db,
+        &ctx.db,
         audit::NewEvent {
             tenant_id: Some(ctx.tenant_id()),
             actor_account_id: Some(ctx.account_id()),
@@ -180,7 +180,7 @@ pub async fn start(
     crate::api::ApiJson(r): crate::api::ApiJson<StartRequest>,
 ) -> Result<(StatusCode, Json<StartAccepted>), ApiError> {
     let version_id = path.1;
-    documents::version(&state.db, ctx.tenant_id(), version_id)
+    documents::version(&ctx.db, ctx.tenant_id(), version_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let start = start_round(&ctx, version_id, r, None)?;
@@ -259,7 +259,7 @@ pub async fn find_round(
     tenant_id: i64,
     id: i64,
 ) -> Result<(RoundRow, Round), AppError> {
-    let row = repo::get(&state.db, tenant_id, id)
+    let row = repo::get(&state.db.tenant(tenant_id), tenant_id, id)
         .await?
         .ok_or(AppError::NotFound)?;
     let round = parse_state(&row)?;
@@ -301,7 +301,7 @@ pub async fn audit_trail(
             .map(|s| s.name.clone())
     };
     let mut out: Vec<(chrono::DateTime<Utc>, EventOut)> =
-        repo::events(&state.db, row.tenant_id, row.id)
+        repo::events(&state.db.tenant(row.tenant_id), row.tenant_id, row.id)
             .await?
             .into_iter()
             .map(|e| {
@@ -316,11 +316,20 @@ pub async fn audit_trail(
                 )
             })
             .collect();
-    let mut mails =
-        outbox::with_key_prefix(&state.db, row.tenant_id, &format!("sign:{}:", row.id)).await?;
+    let mut mails = outbox::with_key_prefix(
+        &state.db.tenant(row.tenant_id),
+        row.tenant_id,
+        &format!("sign:{}:", row.id),
+    )
+    .await?;
     if let Some(v) = row.sealed_version_id {
         mails.extend(
-            outbox::with_key_prefix(&state.db, row.tenant_id, &format!("dist:{v}:")).await?,
+            outbox::with_key_prefix(
+                &state.db.tenant(row.tenant_id),
+                row.tenant_id,
+                &format!("dist:{v}:"),
+            )
+            .await?,
         );
     }
     for m in mails {
@@ -503,13 +512,13 @@ pub async fn sealed_version_of(
     tenant_id: i64,
     version_id: i64,
 ) -> Result<i64, AppError> {
-    let v = documents::version(&state.db, tenant_id, version_id)
+    let v = documents::version(&state.db.tenant(tenant_id), tenant_id, version_id)
         .await?
         .ok_or(AppError::NotFound)?;
     if v.signing_round_id.is_some() {
         return Ok(v.id);
     }
-    repo::for_version(&state.db, tenant_id, v.id)
+    repo::for_version(&state.db.tenant(tenant_id), tenant_id, v.id)
         .await?
         .into_iter()
         .find(|r| r.status == "sealed")
@@ -526,27 +535,33 @@ pub async fn distribution_state(
     tenant_id: i64,
     version_id: i64,
 ) -> Result<Vec<DistributionOut>, AppError> {
-    let mails =
-        outbox::with_key_prefix(&state.db, tenant_id, &format!("dist:{version_id}:")).await?;
-    Ok(repo::distributions(&state.db, tenant_id, version_id)
-        .await?
-        .into_iter()
-        .map(|d| {
-            let m = mails.iter().find(|m| m.idempotency_key == d.outbox_key);
-            DistributionOut {
-                email: d.recipient,
-                name: d.recipient_name,
-                delivery: d.delivery,
-                status: m
-                    .map(|m| m.status.clone())
-                    .unwrap_or_else(|| "queued".into()),
-                attempts: m.map(|m| m.attempts).unwrap_or(0),
-                retried: m.is_some_and(|m| m.attempts > 1),
-                error: m.and_then(|m| m.last_error.clone()),
-                sent_at: m.and_then(|m| m.sent_at).map(format_stockholm),
-            }
-        })
-        .collect())
+    let mails = outbox::with_key_prefix(
+        &state.db.tenant(tenant_id),
+        tenant_id,
+        &format!("dist:{version_id}:"),
+    )
+    .await?;
+    Ok(
+        repo::distributions(&state.db.tenant(tenant_id), tenant_id, version_id)
+            .await?
+            .into_iter()
+            .map(|d| {
+                let m = mails.iter().find(|m| m.idempotency_key == d.outbox_key);
+                DistributionOut {
+                    email: d.recipient,
+                    name: d.recipient_name,
+                    delivery: d.delivery,
+                    status: m
+                        .map(|m| m.status.clone())
+                        .unwrap_or_else(|| "queued".into()),
+                    attempts: m.map(|m| m.attempts).unwrap_or(0),
+                    retried: m.is_some_and(|m| m.attempts > 1),
+                    error: m.and_then(|m| m.last_error.clone()),
+                    sent_at: m.and_then(|m| m.sent_at).map(format_stockholm),
+                }
+            })
+            .collect(),
+    )
 }
 
 /// Checks a distribution request; answers the recipients (`None`: the members' registrators).
@@ -629,7 +644,7 @@ pub async fn distribute_and_audit(
         )
         .await?;
     audit::record(
-        &state.db,
+        &ctx.db,
         audit::NewEvent {
             tenant_id: Some(ctx.tenant_id()),
             actor_account_id: Some(ctx.account_id()),
@@ -702,8 +717,13 @@ pub async fn verified(state: &AppState, row: Option<RoundRow>) -> Result<VerifyO
     else {
         return Ok(VerifyOut::invalid());
     };
-    let tenant = tenants::by_id(&state.db, row.tenant_id).await?;
-    let doc = documents::get(&state.db, row.tenant_id, row.document_id).await?;
+    let tenant = tenants::by_id(state.db.platform(), row.tenant_id).await?;
+    let doc = documents::get(
+        &state.db.tenant(row.tenant_id),
+        row.tenant_id,
+        row.document_id,
+    )
+    .await?;
     let document = match &doc {
         Some(d) => Some(finsam_jobs::signing::document_title(&state.db, d).await),
         None => None,
@@ -735,7 +755,7 @@ pub async fn verified(state: &AppState, row: Option<RoundRow>) -> Result<VerifyO
 /// Whether a file is a sealed document of this platform: its SHA-256 must be a seal's.
 pub async fn verify_bytes(state: &AppState, pdf: &[u8]) -> Result<VerifyOut, AppError> {
     let sha = hex::encode(Sha256::digest(pdf));
-    let row = repo::by_sealed_sha256(&state.db, &sha).await?;
+    let row = repo::by_sealed_sha256(&state.db.all_tenants(), &sha).await?;
     verified(state, row).await
 }
 
@@ -769,6 +789,6 @@ pub async fn by_reference(state: &AppState, reference: &str) -> Result<VerifyOut
     let Some(r) = finsam_signing::Reference::parse(reference) else {
         return Ok(VerifyOut::invalid());
     };
-    let row = repo::by_reference(&state.db, r.as_str()).await?;
+    let row = repo::by_reference(&state.db.all_tenants(), r.as_str()).await?;
     verified(state, row).await
 }

@@ -4,9 +4,8 @@
 use crate::api::yeardata::in_audited_txn;
 use crate::error::{ApiError, AppError, ErrorBody};
 use crate::extract::{ClientInfo, Tenant, TenantCtx, perm};
-use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use finsam_core::yearfile::{
     self, SurveyAnswerCounts, SurveyDefinition, SurveyQuestion, SurveyResult,
@@ -86,14 +85,12 @@ pub async fn survey_out<C: finsam_db::ConnectionTrait>(
 /// Adds a survey (`existing` None) or changes one. A survey with results keeps its scale and answered
 /// questions; everything is checked before anything is written.
 pub async fn save_survey(
-    state: &AppState,
     ctx: &TenantCtx,
     client: &ClientInfo,
     existing: Option<i64>,
     input: &SurveyInput,
 ) -> Result<SurveyOut, AppError> {
     in_audited_txn(
-        state,
         ctx,
         client,
         audit::action::SURVEY_SAVED,
@@ -163,13 +160,10 @@ pub struct SurveyList {
 /// The förbund's surveys.
 #[utoipa::path(get, path = "/api/v1/t/{slug}/surveys", tag = "tenant", security(("bearer" = [])),
     params(("slug" = String, Path)), responses((status = 200, body = SurveyList)))]
-pub async fn list(
-    State(state): State<AppState>,
-    ctx: Tenant<perm::ReadAll>,
-) -> Result<Json<SurveyList>, ApiError> {
+pub async fn list(ctx: Tenant<perm::ReadAll>) -> Result<Json<SurveyList>, ApiError> {
     let mut out = Vec::new();
-    for s in surveys::list(&state.db, ctx.tenant_id()).await? {
-        out.push(survey_out(&state.db, ctx.tenant_id(), s).await?);
+    for s in surveys::list(&ctx.db, ctx.tenant_id()).await? {
+        out.push(survey_out(&ctx.db, ctx.tenant_id(), s).await?);
     }
     Ok(Json(SurveyList { surveys: out }))
 }
@@ -179,14 +173,13 @@ pub async fn list(
     params(("slug" = String, Path), ("survey_id" = i64, Path)),
     responses((status = 200, body = SurveyOut), (status = 404, body = ErrorBody)))]
 pub async fn get(
-    State(state): State<AppState>,
     ctx: Tenant<perm::ReadAll>,
     Path(path): Path<(String, i64)>,
 ) -> Result<Json<SurveyOut>, ApiError> {
-    let s = surveys::get(&state.db, ctx.tenant_id(), path.1)
+    let s = surveys::get(&ctx.db, ctx.tenant_id(), path.1)
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok(Json(survey_out(&state.db, ctx.tenant_id(), s).await?))
+    Ok(Json(survey_out(&ctx.db, ctx.tenant_id(), s).await?))
 }
 
 /// Adds a survey.
@@ -194,12 +187,11 @@ pub async fn get(
     params(("slug" = String, Path)), request_body = SurveyInput,
     responses((status = 201, body = SurveyOut), (status = 422, body = ErrorBody)))]
 pub async fn create(
-    State(state): State<AppState>,
     ctx: Tenant<perm::Manage>,
     client: ClientInfo,
     crate::api::ApiJson(input): crate::api::ApiJson<SurveyInput>,
 ) -> Result<(StatusCode, Json<SurveyOut>), ApiError> {
-    let out = save_survey(&state, &ctx, &client, None, &input).await?;
+    let out = save_survey(&ctx, &client, None, &input).await?;
     Ok((StatusCode::CREATED, Json(out)))
 }
 
@@ -209,18 +201,17 @@ pub async fn create(
     params(("slug" = String, Path), ("survey_id" = i64, Path)), request_body = SurveyInput,
     responses((status = 200, body = SurveyOut), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
-    State(state): State<AppState>,
     ctx: Tenant<perm::Manage>,
     client: ClientInfo,
     Path(path): Path<(String, i64)>,
     bytes: axum::body::Bytes,
 ) -> Result<Json<SurveyOut>, ApiError> {
-    surveys::get(&state.db, ctx.tenant_id(), path.1)
+    surveys::get(&ctx.db, ctx.tenant_id(), path.1)
         .await?
         .ok_or(AppError::NotFound)?;
     let input: SurveyInput = crate::api::parse_json(&bytes)?;
     Ok(Json(
-        save_survey(&state, &ctx, &client, Some(path.1), &input).await?,
+        save_survey(&ctx, &client, Some(path.1), &input).await?,
     ))
 }
 
@@ -264,8 +255,8 @@ pub struct ResultList {
     pub results: Vec<ResultOut>,
 }
 
-async fn insats_key(state: &AppState, ctx: &TenantCtx, id: i64) -> Result<String, AppError> {
-    let row = insatser::get(&state.db, ctx.tenant_id(), id, insatser::Visibility::All)
+async fn insats_key(ctx: &TenantCtx, id: i64) -> Result<String, AppError> {
+    let row = insatser::get(&ctx.db, ctx.tenant_id(), id, insatser::Visibility::All)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(insatser::key_of(&row))
@@ -273,22 +264,19 @@ async fn insats_key(state: &AppState, ctx: &TenantCtx, id: i64) -> Result<String
 
 /// One insats's survey results for a year.
 pub async fn results_for(
-    state: &AppState,
     ctx: &TenantCtx,
     insats_key: &str,
     year: i32,
 ) -> Result<Vec<ResultOut>, AppError> {
-    let all = surveys::list(&state.db, ctx.tenant_id()).await?;
-    Ok(
-        surveys::results(&state.db, ctx.tenant_id(), insats_key, year)
-            .await?
-            .into_iter()
-            .filter_map(|r| {
-                let id = all.iter().find(|s| s.definition.key == r.survey)?.id;
-                Some(result_out(id, r))
-            })
-            .collect(),
-    )
+    let all = surveys::list(&ctx.db, ctx.tenant_id()).await?;
+    Ok(surveys::results(&ctx.db, ctx.tenant_id(), insats_key, year)
+        .await?
+        .into_iter()
+        .filter_map(|r| {
+            let id = all.iter().find(|s| s.definition.key == r.survey)?.id;
+            Some(result_out(id, r))
+        })
+        .collect())
 }
 
 /// An insats's indikatorenkät results for a year.
@@ -296,14 +284,13 @@ pub async fn results_for(
     params(("slug" = String, Path), ("insats_id" = i64, Path), ("year" = i32, Path)),
     responses((status = 200, body = ResultList), (status = 404, body = ErrorBody)))]
 pub async fn results(
-    State(state): State<AppState>,
     ctx: Tenant<perm::ReadAll>,
     Path(path): Path<(String, i64, i32)>,
 ) -> Result<Json<ResultList>, ApiError> {
-    let key = insats_key(&state, &ctx, path.1).await?;
+    let key = insats_key(&ctx, path.1).await?;
     let year = crate::api::year_param(path.2)?;
     Ok(Json(ResultList {
-        results: results_for(&state, &ctx, &key, year).await?,
+        results: results_for(&ctx, &key, year).await?,
     }))
 }
 
@@ -325,7 +312,6 @@ pub struct ResultInput {
 /// Checks and writes one insats's counts for a year and survey. Questions nobody answered may be left
 /// out; a question given with only zeros is kept as answered by none.
 pub async fn save_result(
-    state: &AppState,
     ctx: &TenantCtx,
     client: &ClientInfo,
     insats_id: i64,
@@ -333,9 +319,9 @@ pub async fn save_result(
     survey_id: i64,
     input: &ResultInput,
 ) -> Result<ResultOut, AppError> {
-    let key = insats_key(state, ctx, insats_id).await?;
+    let key = insats_key(ctx, insats_id).await?;
     let year = crate::api::year_param(year)?;
-    let survey = surveys::get(&state.db, ctx.tenant_id(), survey_id)
+    let survey = surveys::get(&ctx.db, ctx.tenant_id(), survey_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let mut answers: Vec<SurveyAnswerCounts> = input
@@ -361,7 +347,6 @@ pub async fn save_result(
     answers.sort_by_key(|a| order(&a.question));
     let result = SurveyResult { answers, ..result };
     in_audited_txn(
-        state,
         ctx,
         client,
         audit::action::SURVEY_RESULT_SAVED,
@@ -378,39 +363,36 @@ pub async fn save_result(
     request_body = ResultInput,
     responses((status = 200, body = ResultOut), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn put_result(
-    State(state): State<AppState>,
     ctx: Tenant<perm::Manage>,
     client: ClientInfo,
     Path(path): Path<(String, i64, i32, i64)>,
     bytes: axum::body::Bytes,
 ) -> Result<Json<ResultOut>, ApiError> {
-    insats_key(&state, &ctx, path.1).await?;
+    insats_key(&ctx, path.1).await?;
     crate::api::year_param(path.2)?;
-    surveys::get(&state.db, ctx.tenant_id(), path.3)
+    surveys::get(&ctx.db, ctx.tenant_id(), path.3)
         .await?
         .ok_or(AppError::NotFound)?;
     let input: ResultInput = crate::api::parse_json(&bytes)?;
     Ok(Json(
-        save_result(&state, &ctx, &client, path.1, path.2, path.3, &input).await?,
+        save_result(&ctx, &client, path.1, path.2, path.3, &input).await?,
     ))
 }
 
 /// Removes an insats's counts for a year and survey (204 also when there were none).
 pub async fn remove_result(
-    state: &AppState,
     ctx: &TenantCtx,
     client: &ClientInfo,
     insats_id: i64,
     year: i32,
     survey_id: i64,
 ) -> Result<(), AppError> {
-    let key = insats_key(state, ctx, insats_id).await?;
+    let key = insats_key(ctx, insats_id).await?;
     let year = crate::api::year_param(year)?;
-    let survey = surveys::get(&state.db, ctx.tenant_id(), survey_id)
+    let survey = surveys::get(&ctx.db, ctx.tenant_id(), survey_id)
         .await?
         .ok_or(AppError::NotFound)?;
     in_audited_txn(
-        state,
         ctx,
         client,
         audit::action::SURVEY_RESULT_SAVED,
@@ -429,11 +411,10 @@ pub async fn remove_result(
     params(("slug" = String, Path), ("insats_id" = i64, Path), ("year" = i32, Path), ("survey_id" = i64, Path)),
     responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn delete_result(
-    State(state): State<AppState>,
     ctx: Tenant<perm::Manage>,
     client: ClientInfo,
     Path(path): Path<(String, i64, i32, i64)>,
 ) -> Result<StatusCode, ApiError> {
-    remove_result(&state, &ctx, &client, path.1, path.2, path.3).await?;
+    remove_result(&ctx, &client, path.1, path.2, path.3).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -97,12 +97,12 @@ async fn trail_input(
     round: &Round,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Value, AppError> {
-    let doc = documents::get(&state.db, ctx.tenant_id(), row.document_id)
+    let doc = documents::get(&ctx.db, ctx.tenant_id(), row.document_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let title = finsam_jobs::signing::document_title(&state.db, &doc).await;
     let previous_reference = match row.previous_round_id {
-        Some(id) => repo::get(&state.db, ctx.tenant_id(), id)
+        Some(id) => repo::get(&ctx.db, ctx.tenant_id(), id)
             .await?
             .and_then(|r| finsam_jobs::signing::parse_state(&r).ok())
             .map(|r| r.reference.to_string()),

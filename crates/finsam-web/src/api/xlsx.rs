@@ -3,8 +3,7 @@
 
 use crate::error::{ApiError, AppError, ErrorBody};
 use crate::extract::{Tenant, perm};
-use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use finsam_core::yearfile::{GenderCounts, ReportPeriod, ReportStatus};
@@ -109,14 +108,13 @@ pub fn participants_workbook(
     params(("slug" = String, Path), ("year" = i32, Path)),
     responses((status = 200, description = "An .xlsx workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 404, body = ErrorBody)))]
 pub async fn participants(
-    State(state): State<AppState>,
     ctx: Tenant<perm::ReadAll>,
     Path(path): Path<(String, i32)>,
 ) -> Result<Response, ApiError> {
     let year = path.1;
-    let ins = insatser::list(&state.db, ctx.tenant_id(), insatser::Visibility::All).await?;
-    let mem = members::list(&state.db, ctx.tenant_id()).await?;
-    let rows: Vec<_> = coach_reports::list(&state.db, ctx.tenant_id(), None)
+    let ins = insatser::list(&ctx.db, ctx.tenant_id(), insatser::Visibility::All).await?;
+    let mem = members::list(&ctx.db, ctx.tenant_id()).await?;
+    let rows: Vec<_> = coach_reports::list(&ctx.db, ctx.tenant_id(), None)
         .await?
         .into_iter()
         .filter(|r| r.report.year == year && r.report.status == ReportStatus::Approved)
@@ -294,7 +292,6 @@ impl Rows<'_> {
     params(("slug" = String, Path), ("year" = i32, Path)),
     responses((status = 200, description = "An .xlsx workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 404, body = ErrorBody)))]
 pub async fn budget(
-    State(state): State<AppState>,
     ctx: Tenant<perm::ReadAll>,
     Path(path): Path<(String, i32)>,
 ) -> Result<Response, ApiError> {
@@ -302,7 +299,7 @@ pub async fn budget(
     if !(2000..=2100).contains(&year) {
         return Err(AppError::NotFound.into());
     }
-    let file = finsam_db::repo::yearfile::export(&state.db, ctx.tenant_id(), year).await?;
+    let file = finsam_db::repo::yearfile::export(&ctx.db, ctx.tenant_id(), year).await?;
     let bytes = budget_workbook(&ctx.tenant.name, &file)
         .map_err(xlsx_error)?
         .ok_or(AppError::NotFound)?;

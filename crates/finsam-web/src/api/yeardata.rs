@@ -2,17 +2,14 @@
 
 use crate::error::{ApiError, AppError, ErrorBody};
 use crate::extract::{ClientInfo, Tenant, TenantCtx, perm};
-use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use finsam_core::yearfile::{self, Settings};
-use finsam_db::TransactionTrait;
 use finsam_db::repo::{audit, yearfile as repo};
 use std::collections::BTreeMap;
 
 /// Runs `write` and the audit row of a year-data change in one transaction.
 pub(crate) async fn audited(
-    state: &AppState,
     ctx: &TenantCtx,
     client: &ClientInfo,
     what: &str,
@@ -20,7 +17,6 @@ pub(crate) async fn audited(
     write: impl AsyncFnOnce(&finsam_db::DatabaseTransaction) -> Result<(), AppError>,
 ) -> Result<(), AppError> {
     in_audited_txn(
-        state,
         ctx,
         client,
         audit::action::YEAR_DATA_SAVED,
@@ -32,14 +28,13 @@ pub(crate) async fn audited(
 
 /// Runs `write` and its audit row (`action`, `detail`) in one transaction: both or neither.
 pub(crate) async fn in_audited_txn<T>(
-    state: &AppState,
     ctx: &TenantCtx,
     client: &ClientInfo,
     action: &str,
     detail: serde_json::Value,
     write: impl AsyncFnOnce(&finsam_db::DatabaseTransaction) -> Result<T, AppError>,
 ) -> Result<T, AppError> {
-    let txn = state.db.begin().await.map_err(finsam_db::DbError::from)?;
+    let txn = ctx.db.begin().await.map_err(finsam_db::DbError::from)?;
     let out = write(&txn).await?;
     audit::record(
         &txn,
@@ -58,7 +53,6 @@ pub(crate) async fn in_audited_txn<T>(
 
 /// Checks and stores the year's texts (keys as in the year file; an empty text is removed).
 pub async fn save_texts(
-    state: &AppState,
     ctx: &TenantCtx,
     year: i32,
     texts: BTreeMap<String, String>,
@@ -68,14 +62,13 @@ pub async fn save_texts(
     if !p.is_empty() {
         return Err(AppError::problems(p));
     }
-    audited(state, ctx, client, "texts", year, async |txn| {
+    audited(ctx, client, "texts", year, async |txn| {
         Ok(repo::set_texts(txn, ctx.tenant_id(), year, &texts).await?)
     })
     .await
 }
 
 pub async fn save_settings(
-    state: &AppState,
     ctx: &TenantCtx,
     year: i32,
     settings: Settings,
@@ -85,7 +78,7 @@ pub async fn save_settings(
     if !p.is_empty() {
         return Err(AppError::problems(p));
     }
-    audited(state, ctx, client, "settings", year, async |txn| {
+    audited(ctx, client, "settings", year, async |txn| {
         Ok(repo::set_settings(txn, ctx.tenant_id(), year, &settings).await?)
     })
     .await
@@ -95,12 +88,11 @@ pub async fn save_settings(
 #[utoipa::path(get, path = "/api/v1/t/{slug}/years/{year}/texts", tag = "tenant", security(("bearer" = [])),
     params(("slug" = String, Path), ("year" = i32, Path)), responses((status = 200, body = Object)))]
 pub async fn texts(
-    State(state): State<AppState>,
     ctx: Tenant<perm::ReadAll>,
     Path(path): Path<(String, i32)>,
 ) -> Result<Json<BTreeMap<String, String>>, ApiError> {
     Ok(Json(
-        repo::texts(&state.db, ctx.tenant_id(), crate::api::year_param(path.1)?).await?,
+        repo::texts(&ctx.db, ctx.tenant_id(), crate::api::year_param(path.1)?).await?,
     ))
 }
 
@@ -109,27 +101,25 @@ pub async fn texts(
     params(("slug" = String, Path), ("year" = i32, Path)), request_body = Object,
     responses((status = 200, body = Object), (status = 422, body = ErrorBody)))]
 pub async fn put_texts(
-    State(state): State<AppState>,
     ctx: Tenant<perm::Manage>,
     client: ClientInfo,
     Path(path): Path<(String, i32)>,
     crate::api::ApiJson(texts): crate::api::ApiJson<BTreeMap<String, String>>,
 ) -> Result<Json<BTreeMap<String, String>>, ApiError> {
     let year = crate::api::year_param(path.1)?;
-    save_texts(&state, &ctx, year, texts, &client).await?;
-    Ok(Json(repo::texts(&state.db, ctx.tenant_id(), year).await?))
+    save_texts(&ctx, year, texts, &client).await?;
+    Ok(Json(repo::texts(&ctx.db, ctx.tenant_id(), year).await?))
 }
 
 /// The year's settings: socioekonomi amounts, eget kapital brackets and reading, delårsrapport.
 #[utoipa::path(get, path = "/api/v1/t/{slug}/years/{year}/settings", tag = "tenant", security(("bearer" = [])),
     params(("slug" = String, Path), ("year" = i32, Path)), responses((status = 200, body = Object)))]
 pub async fn settings(
-    State(state): State<AppState>,
     ctx: Tenant<perm::ReadAll>,
     Path(path): Path<(String, i32)>,
 ) -> Result<Json<Settings>, ApiError> {
     Ok(Json(
-        repo::settings(&state.db, ctx.tenant_id(), crate::api::year_param(path.1)?).await?,
+        repo::settings(&ctx.db, ctx.tenant_id(), crate::api::year_param(path.1)?).await?,
     ))
 }
 
@@ -138,13 +128,12 @@ pub async fn settings(
     params(("slug" = String, Path), ("year" = i32, Path)), request_body = Object,
     responses((status = 200, body = Object), (status = 422, body = ErrorBody)))]
 pub async fn put_settings(
-    State(state): State<AppState>,
     ctx: Tenant<perm::Manage>,
     client: ClientInfo,
     Path(path): Path<(String, i32)>,
     crate::api::ApiJson(settings): crate::api::ApiJson<Settings>,
 ) -> Result<Json<Settings>, ApiError> {
     let year = crate::api::year_param(path.1)?;
-    save_settings(&state, &ctx, year, settings.clone(), &client).await?;
+    save_settings(&ctx, year, settings.clone(), &client).await?;
     Ok(Json(settings))
 }

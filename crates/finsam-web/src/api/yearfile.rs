@@ -4,7 +4,6 @@ use crate::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
-use finsam_db::TransactionTrait;
 use finsam_db::repo::{audit, yearfile};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -29,7 +28,12 @@ pub async fn import_bytes(
     client: &ClientInfo,
 ) -> Result<ImportResponse, AppError> {
     let file = finsam_core::yearfile::parse(bytes).map_err(AppError::problems)?;
-    let txn = state.db.begin().await.map_err(finsam_db::DbError::from)?;
+    let txn = state
+        .db
+        .tenant(tenant_id)
+        .begin()
+        .await
+        .map_err(finsam_db::DbError::from)?;
     let imported = yearfile::import(&txn, tenant_id, &file).await?;
     audit::record(
         &txn,
@@ -75,7 +79,6 @@ pub struct ExportQuery {
     params(("slug" = String, Path), ExportQuery),
     responses((status = 200, description = "A year file, format finsam-year/1", body = Object), (status = 404, body = ErrorBody)))]
 pub async fn export(
-    State(state): State<AppState>,
     ctx: Tenant<perm::ReadAll>,
     query: Result<Query<ExportQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<finsam_core::yearfile::YearFile>, ApiError> {
@@ -85,6 +88,6 @@ pub async fn export(
         return Err(AppError::field("year", "Året ska vara mellan 2000 och 2100.").into());
     }
     Ok(Json(
-        yearfile::export(&state.db, ctx.tenant_id(), q.year).await?,
+        yearfile::export(&ctx.db, ctx.tenant_id(), q.year).await?,
     ))
 }

@@ -128,11 +128,11 @@ async fn token_page_data(
     purpose: &str,
 ) -> Result<(accounts::Account, Option<tenants::Tenant>), AppError> {
     let t = service::usable_token(state, token, purpose).await?;
-    let account = accounts::by_id(&state.db, t.account_id)
+    let account = accounts::by_id(state.db.platform(), t.account_id)
         .await?
         .ok_or(AppError::Gone)?;
     let tenant = match t.tenant_id {
-        Some(id) => tenants::by_id(&state.db, id).await?,
+        Some(id) => tenants::by_id(state.db.platform(), id).await?,
         None => None,
     };
     Ok((account, tenant))
@@ -190,7 +190,7 @@ async fn set_with_token(
         Ok((account, tenant_id)) => {
             let jar = service::start_session(&state, &account, &client, jar).await?;
             let to = match tenant_id {
-                Some(id) => match tenants::by_id(&state.db, id).await? {
+                Some(id) => match tenants::by_id(state.db.platform(), id).await? {
                     Some(t) => format!("/t/{}", t.slug),
                     None => service::landing_path(&state, &account).await?,
                 },

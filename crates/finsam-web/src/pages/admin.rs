@@ -48,11 +48,13 @@ async fn page(
 ) -> Result<Html<String>, PageError> {
     let layout = views::layout(state, &admin.0, None, csrf).await?;
     let mut tenant_rows: Vec<Value> = Vec::new();
-    for t in tenants::list(&state.db).await? {
-        let people = memberships::holders(&state.db, t.id).await?.len();
+    for t in tenants::list(state.db.platform()).await? {
+        let people = memberships::holders(&state.db.tenant(t.id), t.id)
+            .await?
+            .len();
         tenant_rows.push(context! { slug => t.slug, name => t.name, people });
     }
-    let accounts: Vec<Value> = accounts::list(&state.db)
+    let accounts: Vec<Value> = accounts::list(state.db.platform())
         .await?
         .into_iter()
         .map(|a| {
@@ -96,7 +98,7 @@ pub async fn invite(
     Form(f): Form<InviteForm>,
 ) -> Result<Response, PageError> {
     let (jar, csrf) = csrf_for_page(&state, jar);
-    let result = match tenants::by_slug(&state.db, &f.tenant_slug).await? {
+    let result = match tenants::by_slug(state.db.platform(), &f.tenant_slug).await? {
         None => Err(AppError::field("tenant_slug", "Välj ett förbund.")),
         Some(tenant) => {
             service::invite(
@@ -198,7 +200,7 @@ pub async fn audit_log(
 ) -> Result<Response, PageError> {
     let (jar, csrf) = csrf_for_page(&state, jar);
     let layout = views::layout(&state, &admin.0, None, &csrf).await?;
-    let events = audit::all(&state.db, 500).await?;
+    let events = audit::all(&state.db.all_tenants(), 500).await?;
     let rows = crate::pages::tenant::audit_rows(&state, events).await?;
     Ok((
         jar,

@@ -40,7 +40,7 @@ async fn list_page(
 ) -> Result<Html<String>, AppError> {
     let layout = views::layout(state, &ctx.auth, Some(ctx), csrf).await?;
     let docs = document_list(state, ctx.tenant_id()).await?;
-    let meetings = meetings::list(&state.db, ctx.tenant_id()).await?;
+    let meetings = meetings::list(&ctx.db, ctx.tenant_id()).await?;
     let pending = docs
         .iter()
         .flat_map(|d| &d.versions)

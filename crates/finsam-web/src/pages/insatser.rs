@@ -118,7 +118,7 @@ async fn page(
             ..Default::default()
         });
     }
-    let members: Vec<Value> = members::list(&state.db, ctx.tenant_id())
+    let members: Vec<Value> = members::list(&ctx.db, ctx.tenant_id())
         .await?
         .iter()
         .map(|m| context! { key => members::details(m).key, name => m.name.clone() })
@@ -179,8 +179,8 @@ pub async fn list(
 ) -> Result<Response, PageError> {
     let (jar, csrf) = csrf_for_page(&state, jar);
     let layout = views::layout(&state, &ctx.auth, Some(&ctx), &csrf).await?;
-    let mem = members::list(&state.db, ctx.tenant_id()).await?;
-    let rows: Vec<Value> = insatser::list(&state.db, ctx.tenant_id(), ctx.insats_visibility())
+    let mem = members::list(&ctx.db, ctx.tenant_id()).await?;
+    let rows: Vec<Value> = insatser::list(&ctx.db, ctx.tenant_id(), ctx.insats_visibility())
         .await?
         .iter()
         .map(|i| {
@@ -264,7 +264,7 @@ pub async fn show(
     q: Result<axum::extract::Query<ShowQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, PageError> {
     let q = q.map(|q| q.0).unwrap_or_default();
-    let row = insatser::get(&state.db, ctx.tenant_id(), path.1, ctx.insats_visibility())
+    let row = insatser::get(&ctx.db, ctx.tenant_id(), path.1, ctx.insats_visibility())
         .await?
         .ok_or(AppError::NotFound)?;
     let d = insatser::details(&row);
@@ -368,7 +368,7 @@ async fn submit(
         })
         .collect();
     let result = if errors.is_empty() {
-        save_insats(&state, ctx, existing, &input, &client).await
+        save_insats(ctx, existing, &input, &client).await
     } else {
         Err(AppError::Validation(vec![]))
     };
@@ -397,11 +397,9 @@ async fn submit(
                 FieldError::new(path, f.message)
             }));
             let current = match existing {
-                Some(id) => {
-                    insatser::get(&state.db, ctx.tenant_id(), id, insatser::Visibility::All)
-                        .await?
-                        .map(|r| insatser::details(&r))
-                }
+                Some(id) => insatser::get(&ctx.db, ctx.tenant_id(), id, insatser::Visibility::All)
+                    .await?
+                    .map(|r| insatser::details(&r)),
                 None => None,
             };
             let (jar, csrf) = csrf_for_page(&state, jar);
@@ -454,14 +452,9 @@ pub async fn update(
     Path(path): Path<(String, i64)>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    insatser::get(
-        &state.db,
-        ctx.tenant_id(),
-        path.1,
-        insatser::Visibility::All,
-    )
-    .await?
-    .ok_or(AppError::NotFound)?;
+    insatser::get(&ctx.db, ctx.tenant_id(), path.1, insatser::Visibility::All)
+        .await?
+        .ok_or(AppError::NotFound)?;
     submit(state, &ctx, client, jar, Some(path.1), form).await
 }
 
@@ -475,14 +468,9 @@ pub async fn results(
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     use crate::api::insats_edit::{GoalResultInput, save_results};
-    let row = insatser::get(
-        &state.db,
-        ctx.tenant_id(),
-        path.1,
-        insatser::Visibility::All,
-    )
-    .await?
-    .ok_or(AppError::NotFound)?;
+    let row = insatser::get(&ctx.db, ctx.tenant_id(), path.1, insatser::Visibility::All)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let get = |k: String| form.get(&k).cloned().unwrap_or_default();
     let count: usize = get("goals".into()).parse().unwrap_or(0).min(200);
     let input: Vec<GoalResultInput> = (0..count)
@@ -492,7 +480,7 @@ pub async fn results(
             comment: get(format!("comment_{i}")),
         })
         .collect();
-    match save_results(&state, &ctx, path.1, path.2, &input, &client).await {
+    match save_results(&ctx, path.1, path.2, &input, &client).await {
         Ok(_) => Ok(Redirect::to(&format!(
             "/t/{}/insatser/{}?ar={}#maluppfyllelse",
             ctx.tenant.slug, path.1, path.2

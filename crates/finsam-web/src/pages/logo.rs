@@ -88,12 +88,8 @@ pub async fn upload(
     }
 }
 
-pub async fn remove(
-    State(state): State<AppState>,
-    ctx: Tenant<perm::Manage>,
-    client: ClientInfo,
-) -> Result<Response, PageError> {
-    remove_logo(&state, &ctx, &client).await?;
+pub async fn remove(ctx: Tenant<perm::Manage>, client: ClientInfo) -> Result<Response, PageError> {
+    remove_logo(&ctx, &client).await?;
     Ok(Redirect::to(&format!("/t/{}/logotyp", ctx.tenant.slug)).into_response())
 }
 
@@ -111,7 +107,7 @@ pub async fn save_orgnr(
         mail_from_name: field("mail_from_name"),
         mail_reply_to: field("mail_reply_to"),
     };
-    match crate::api::logo::save_profile(&state, &ctx, &client, &p).await {
+    match crate::api::logo::save_profile(&ctx, &client, &p).await {
         Ok(_) => Ok(Redirect::to(&format!("/t/{}/logotyp", ctx.tenant.slug)).into_response()),
         Err(AppError::Validation(fields)) => {
             let (jar, csrf) = csrf_for_page(&state, jar);

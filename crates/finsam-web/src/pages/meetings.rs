@@ -36,7 +36,7 @@ struct Shown {
 }
 
 async fn shown_from(state: &AppState, tenant_id: i64, m: &Meeting) -> Result<Shown, AppError> {
-    let people = organisation::people(&state.db, tenant_id).await?;
+    let people = organisation::people(&state.db.tenant(tenant_id), tenant_id).await?;
     let name = |k: &str| {
         people
             .iter()
@@ -115,7 +115,7 @@ pub async fn list(
 ) -> Result<Response, PageError> {
     let (jar, csrf) = csrf_for_page(&state, jar);
     let layout = views::layout(&state, &ctx.auth, Some(&ctx), &csrf).await?;
-    let rows: Vec<Value> = meetings::list(&state.db, ctx.tenant_id())
+    let rows: Vec<Value> = meetings::list(&ctx.db, ctx.tenant_id())
         .await?
         .iter()
         .map(|m| context! { id => m.id, date => m.meeting.date.to_string(), title => m.meeting.title.clone(), place => m.meeting.place.clone() })
@@ -176,7 +176,7 @@ pub async fn show(
     jar: CookieJar,
     Path(path): Path<(String, i64)>,
 ) -> Result<Response, PageError> {
-    let m = meetings::get(&state.db, ctx.tenant_id(), path.1)
+    let m = meetings::get(&ctx.db, ctx.tenant_id(), path.1)
         .await?
         .ok_or(AppError::NotFound)?;
     let shown = shown_from(&state, ctx.tenant_id(), &m.meeting).await?;
@@ -250,7 +250,7 @@ async fn submit(
     form: HashMap<String, String>,
 ) -> Result<Response, PageError> {
     let (mut shown, input) = read(&form);
-    match save_meeting(&state, ctx, existing, &input, &client).await {
+    match save_meeting(ctx, existing, &input, &client).await {
         Ok(id) => Ok(Redirect::to(&format!("/t/{}/moten/{id}", ctx.tenant.slug)).into_response()),
         Err(AppError::Validation(fields)) => {
             let fields = fields
@@ -318,7 +318,7 @@ pub async fn update(
     Path(path): Path<(String, i64)>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    meetings::get(&state.db, ctx.tenant_id(), path.1)
+    meetings::get(&ctx.db, ctx.tenant_id(), path.1)
         .await?
         .ok_or(AppError::NotFound)?;
     submit(state, &ctx, client, jar, Some(path.1), form).await

@@ -131,7 +131,7 @@ pub async fn edit_form(
     jar: CookieJar,
     Path(path): Path<(String, i64)>,
 ) -> Result<Response, PageError> {
-    let m = members::get(&state.db, ctx.tenant_id(), path.1)
+    let m = members::get(&ctx.db, ctx.tenant_id(), path.1)
         .await?
         .ok_or(AppError::NotFound)?;
     let (jar, csrf) = csrf_for_page(&state, jar);
@@ -216,7 +216,7 @@ async fn submit(
     let (shown, input, mut errors) = read(&form);
     // The form's own problems and the member's are listed together.
     let result = if errors.is_empty() {
-        save_member(&state, ctx, existing, &input, &client).await
+        save_member(ctx, existing, &input, &client).await
     } else {
         Err(AppError::Validation(
             crate::api::members::validate(&input, String::new())
@@ -282,7 +282,7 @@ pub async fn update(
     Path(path): Path<(String, i64)>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    members::get(&state.db, ctx.tenant_id(), path.1)
+    members::get(&ctx.db, ctx.tenant_id(), path.1)
         .await?
         .ok_or(AppError::NotFound)?;
     submit(state, &ctx, client, jar, Some(path.1), form).await

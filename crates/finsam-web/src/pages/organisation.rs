@@ -80,7 +80,7 @@ pub async fn show(
     if !(2000..=2100).contains(&year) {
         return Err(AppError::NotFound.into());
     }
-    let file = yearfile::export(&state.db, ctx.tenant_id(), year).await?;
+    let file = yearfile::export(&ctx.db, ctx.tenant_id(), year).await?;
     let org = &file.organisation;
     let mut all_changes = changes(&file, "styrelsen", &org.styrelse, year);
     all_changes.extend(changes(

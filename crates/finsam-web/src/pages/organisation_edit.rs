@@ -32,7 +32,7 @@ async fn page(
         seat: "ordinarie".into(),
         ..Default::default()
     }));
-    let members: Vec<Value> = members::list(&state.db, ctx.tenant_id())
+    let members: Vec<Value> = members::list(&ctx.db, ctx.tenant_id())
         .await?
         .into_iter()
         .map(|m| context! { key => members::details(&m).key, name => m.name })
@@ -105,7 +105,7 @@ pub async fn save(
             }
         })
         .collect();
-    match save_seats(&state, &ctx, body, &entered, &client).await {
+    match save_seats(&ctx, body, &entered, &client).await {
         Ok(()) => Ok(Redirect::to(&format!(
             "/t/{}/ar/{}/organisation",
             ctx.tenant.slug,
@@ -203,7 +203,7 @@ pub async fn staff_save(
             to: get("to", i),
         })
         .collect();
-    match save_staff(&state, &ctx, &entered, &client).await {
+    match save_staff(&ctx, &entered, &client).await {
         Ok(()) => Ok(Redirect::to(&format!(
             "/t/{}/ar/{}/organisation#kansli",
             ctx.tenant.slug,

@@ -61,7 +61,7 @@ fn period_label(p: ReportPeriod) -> &'static str {
 }
 
 async fn kommuner(state: &AppState, tenant_id: i64) -> Result<Vec<(String, String)>, AppError> {
-    Ok(members::list(&state.db, tenant_id)
+    Ok(members::list(&state.db.tenant(tenant_id), tenant_id)
         .await?
         .into_iter()
         .filter(|m| m.kind == "kommun")
@@ -90,7 +90,7 @@ pub async fn list(
 ) -> Result<Response, PageError> {
     let (jar, csrf) = csrf_for_page(&state, jar);
     let layout = views::layout(&state, &ctx.auth, Some(&ctx), &csrf).await?;
-    let ins = insatser::list(&state.db, ctx.tenant_id(), ctx.insats_visibility()).await?;
+    let ins = insatser::list(&ctx.db, ctx.tenant_id(), ctx.insats_visibility()).await?;
     let keys: Vec<String> = ins.iter().map(insatser::key_of).collect();
     let mut kommuner = kommuner(&state, ctx.tenant_id()).await?;
     // A coach whose attachments name their kommun is offered just those.
@@ -108,7 +108,7 @@ pub async fn list(
     if !mine.is_empty() {
         kommuner.retain(|(k, _)| mine.contains(k));
     }
-    let reports: Vec<Value> = coach_reports::list(&state.db, ctx.tenant_id(), Some(&keys))
+    let reports: Vec<Value> = coach_reports::list(&ctx.db, ctx.tenant_id(), Some(&keys))
         .await?
         .into_iter()
         .filter_map(|r| {
@@ -201,7 +201,7 @@ pub async fn new_form(
     let Query(q) =
         query.map_err(|_| AppError::field("insats_id", "Välj insats, år och period."))?;
     let ins = insatser::get(
-        &state.db,
+        &ctx.db,
         ctx.tenant_id(),
         q.insats_id,
         ctx.insats_visibility(),
@@ -222,7 +222,7 @@ pub async fn new_form(
         efterstod: GenderCounts::default(),
         answers: ReportAnswers::default(),
     };
-    let existing = coach_reports::find(&state.db, ctx.tenant_id(), &blank).await?;
+    let existing = coach_reports::find(&ctx.db, ctx.tenant_id(), &blank).await?;
     let (report_id, report) = match existing {
         Some(s) => (Some(s.id), s.report),
         None => (None, blank),
@@ -253,7 +253,7 @@ pub async fn show(
     jar: CookieJar,
     Path(path): Path<(String, i64)>,
 ) -> Result<Response, PageError> {
-    let r = visible_report(&state, &ctx, path.1).await?;
+    let r = visible_report(&ctx, path.1).await?;
     let kommun_name = kommun_name(&state, ctx.tenant_id(), r.report.kommun.as_deref()).await?;
     let (jar, csrf) = csrf_for_page(&state, jar);
     let page = render_form(
@@ -369,17 +369,12 @@ pub async fn save(
         .get("insats_id")
         .and_then(|v| v.parse().ok())
         .ok_or_else(|| AppError::field("insats_id", "Välj en insats."))?;
-    let ins = insatser::get(
-        &state.db,
-        ctx.tenant_id(),
-        insats_id,
-        ctx.insats_visibility(),
-    )
-    .await?
-    .ok_or(AppError::NotFound)?;
+    let ins = insatser::get(&ctx.db, ctx.tenant_id(), insats_id, ctx.insats_visibility())
+        .await?
+        .ok_or(AppError::NotFound)?;
     let (raw, parsed) = parse_form(&form);
     let result = match parsed {
-        Ok(input) => save_report(&state, &ctx, input, &client).await,
+        Ok(input) => save_report(&ctx, input, &client).await,
         Err(fields) => Err(AppError::Validation(fields)),
     };
     match result {
@@ -415,7 +410,7 @@ pub async fn save(
                         efterstod: GenderCounts::default(),
                         answers: ReportAnswers::default(),
                     };
-                    coach_reports::find(&state.db, ctx.tenant_id(), &probe).await?
+                    coach_reports::find(&ctx.db, ctx.tenant_id(), &probe).await?
                 }
                 _ => None,
             };
@@ -463,13 +458,13 @@ pub async fn decision(
     Path(path): Path<(String, i64)>,
     Form(f): Form<DecisionForm>,
 ) -> Result<Response, PageError> {
-    let r = visible_report(&state, &ctx, path.1).await?;
+    let r = visible_report(&ctx, path.1).await?;
     let d = if f.decision == "approve" {
         Decision::Approve
     } else {
         Decision::Return
     };
-    match decide(&state, &ctx, path.1, d, &f.comment, &client).await {
+    match decide(&ctx, path.1, d, &f.comment, &client).await {
         Ok(_) => Ok(
             Redirect::to(&format!("/t/{}/rapporter/{}", ctx.tenant.slug, path.1)).into_response(),
         ),

@@ -173,7 +173,7 @@ pub async fn show(
 ) -> Result<Response, PageError> {
     let (jar, csrf) = csrf_for_page(&state, jar);
     let banner = match q.korning {
-        Some(id) => repo::runs(&state.db, ctx.tenant_id(), 200)
+        Some(id) => repo::runs(&ctx.db, ctx.tenant_id(), 200)
             .await?
             .into_iter()
             .find(|r| r.id == id)

@@ -48,10 +48,10 @@ async fn start_page(
     typed: Option<(Vec<SignerRow>, StartFormValues)>,
     errors: Option<FormErrors>,
 ) -> Result<Html<String>, AppError> {
-    let v = documents::version(&state.db, ctx.tenant_id(), version_id)
+    let v = documents::version(&ctx.db, ctx.tenant_id(), version_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let doc = documents::get(&state.db, ctx.tenant_id(), v.document_id)
+    let doc = documents::get(&ctx.db, ctx.tenant_id(), v.document_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let title = document_title(&state.db, &doc).await;
@@ -95,7 +95,7 @@ async fn start_page(
     };
     let mut rows = rows;
     rows.extend(std::iter::repeat_n(SignerRow::default(), EXTRA_ROWS));
-    let rounds = repo::for_version(&state.db, ctx.tenant_id(), v.id).await?;
+    let rounds = repo::for_version(&ctx.db, ctx.tenant_id(), v.id).await?;
     let layout = views::layout(state, &ctx.auth, Some(ctx), csrf).await?;
     views::render(
         "signing_start.html",
@@ -203,13 +203,13 @@ pub async fn start(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let version_id = path.1;
-    documents::version(&state.db, ctx.tenant_id(), version_id)
+    documents::version(&ctx.db, ctx.tenant_id(), version_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let (rows, mut values) = parse_start_form(&pairs);
     // A restart names the round it replaces; only a round of this förbund and version counts.
     if let Some(p) = values.previous {
-        let ok = repo::get(&state.db, ctx.tenant_id(), p)
+        let ok = repo::get(&ctx.db, ctx.tenant_id(), p)
             .await?
             .is_some_and(|r| r.version_id == version_id);
         if !ok {
@@ -287,8 +287,8 @@ pub async fn list(
 ) -> Result<Response, PageError> {
     let (jar, csrf) = csrf_for_page(&state, jar);
     let mut rounds = Vec::new();
-    for r in repo::list(&state.db, ctx.tenant_id()).await? {
-        let Some(doc) = documents::get(&state.db, ctx.tenant_id(), r.document_id).await? else {
+    for r in repo::list(&ctx.db, ctx.tenant_id()).await? {
+        let Some(doc) = documents::get(&ctx.db, ctx.tenant_id(), r.document_id).await? else {
             continue;
         };
         let round = parse_state(&r).map_err(AppError::Internal)?;
@@ -319,7 +319,7 @@ async fn round_page(
     errors: Option<FormErrors>,
 ) -> Result<Html<String>, AppError> {
     let (row, round) = api::find_round(state, ctx.tenant_id(), round_id).await?;
-    let doc = documents::get(&state.db, ctx.tenant_id(), row.document_id)
+    let doc = documents::get(&ctx.db, ctx.tenant_id(), row.document_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let title = document_title(&state.db, &doc).await;
@@ -888,17 +888,18 @@ pub async fn download(
     if let Err(e) = api::throttle(&state, "download", &client) {
         return PageError(e).into_response();
     }
-    let found = repo::distribution_by_link(&state.db, &hash_of(&token).to_hex()).await;
+    let found =
+        repo::distribution_by_link(&state.db.all_tenants(), &hash_of(&token).to_hex()).await;
     let d = match found {
         Ok(Some(d)) if d.link_expires_at.is_some_and(|e| e > Utc::now()) => d,
         Ok(_) => return PageError(AppError::Gone).into_response(),
         Err(e) => return PageError(e.into()).into_response(),
     };
     let result = async {
-        let v = documents::version(&state.db, d.tenant_id, d.version_id)
+        let v = documents::version(&state.db.tenant(d.tenant_id), d.tenant_id, d.version_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let doc = documents::get(&state.db, d.tenant_id, v.document_id)
+        let doc = documents::get(&state.db.tenant(d.tenant_id), d.tenant_id, v.document_id)
             .await?
             .ok_or(AppError::NotFound)?;
         let sha = v.pdf_sha256.clone().ok_or(AppError::NotReady)?;

@@ -29,8 +29,8 @@ pub async fn list(
     let (jar, csrf) = csrf_for_page(&state, jar);
     let layout = views::layout(&state, &ctx.auth, Some(&ctx), &csrf).await?;
     let mut shown = Vec::new();
-    for s in surveys::list(&state.db, ctx.tenant_id()).await? {
-        shown.push(survey_out(&state.db, ctx.tenant_id(), s).await?);
+    for s in surveys::list(&ctx.db, ctx.tenant_id()).await? {
+        shown.push(survey_out(&ctx.db, ctx.tenant_id(), s).await?);
     }
     let html = views::render(
         "surveys.html",
@@ -170,10 +170,10 @@ pub async fn edit_form(
     jar: CookieJar,
     Path(path): Path<(String, i64)>,
 ) -> Result<Response, PageError> {
-    let s = surveys::get(&state.db, ctx.tenant_id(), path.1)
+    let s = surveys::get(&ctx.db, ctx.tenant_id(), path.1)
         .await?
         .ok_or(AppError::NotFound)?;
-    let out = survey_out(&state.db, ctx.tenant_id(), s).await?;
+    let out = survey_out(&ctx.db, ctx.tenant_id(), s).await?;
     let shown = Shown::from_input(&SurveyInput {
         key: out.key.clone(),
         name: out.name.clone(),
@@ -202,7 +202,7 @@ async fn submit(
 ) -> Result<Response, PageError> {
     let (input, mut errors) = read(&form);
     let result = if errors.is_empty() {
-        save_survey(&state, ctx, &client, existing, &input).await
+        save_survey(ctx, &client, existing, &input).await
     } else {
         Err(AppError::Validation(Vec::new()))
     };
@@ -211,8 +211,8 @@ async fn submit(
         Err(AppError::Validation(fields)) => {
             errors.extend(form_fields(fields));
             let current = match existing {
-                Some(id) => match surveys::get(&state.db, ctx.tenant_id(), id).await? {
-                    Some(s) => Some(survey_out(&state.db, ctx.tenant_id(), s).await?),
+                Some(id) => match surveys::get(&ctx.db, ctx.tenant_id(), id).await? {
+                    Some(s) => Some(survey_out(&ctx.db, ctx.tenant_id(), s).await?),
                     None => None,
                 },
                 None => None,
@@ -262,7 +262,7 @@ pub async fn update(
     Path(path): Path<(String, i64)>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    surveys::get(&state.db, ctx.tenant_id(), path.1)
+    surveys::get(&ctx.db, ctx.tenant_id(), path.1)
         .await?
         .ok_or(AppError::NotFound)?;
     submit(state, &ctx, client, jar, Some(path.1), form).await
@@ -298,9 +298,9 @@ async fn results_page(
 ) -> Result<Html<String>, AppError> {
     let layout = views::layout(state, &ctx.auth, Some(ctx), csrf).await?;
     let key = insatser::key_of(insats);
-    let stored = results_for(state, ctx, &key, year).await?;
+    let stored = results_for(ctx, &key, year).await?;
     let mut tables = Vec::new();
-    for s in surveys::list(&state.db, ctx.tenant_id()).await? {
+    for s in surveys::list(&ctx.db, ctx.tenant_id()).await? {
         let result = stored.iter().find(|r| r.survey_id == s.id);
         let typed_here = typed.as_ref().filter(|(id, _)| *id == s.id).map(|t| &t.1);
         let d = s.definition;
@@ -350,12 +350,8 @@ async fn results_page(
     )
 }
 
-async fn insats_row(
-    state: &AppState,
-    ctx: &TenantCtx,
-    id: i64,
-) -> Result<insatser::Insats, AppError> {
-    insatser::get(&state.db, ctx.tenant_id(), id, insatser::Visibility::All)
+async fn insats_row(ctx: &TenantCtx, id: i64) -> Result<insatser::Insats, AppError> {
+    insatser::get(&ctx.db, ctx.tenant_id(), id, insatser::Visibility::All)
         .await?
         .ok_or(AppError::NotFound)
 }
@@ -367,7 +363,7 @@ pub async fn results(
     jar: CookieJar,
     Path(path): Path<(String, i64, i32)>,
 ) -> Result<Response, PageError> {
-    let row = insats_row(&state, &ctx, path.1).await?;
+    let row = insats_row(&ctx, path.1).await?;
     let year = crate::api::year_param(path.2)?;
     let (jar, csrf) = csrf_for_page(&state, jar);
     let html = results_page(&state, &ctx, &csrf, &row, year, None, None).await?;
@@ -428,9 +424,9 @@ pub async fn save(
     Path(path): Path<(String, i64, i32, i64)>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let row = insats_row(&state, &ctx, path.1).await?;
+    let row = insats_row(&ctx, path.1).await?;
     let year = crate::api::year_param(path.2)?;
-    let survey = surveys::get(&state.db, ctx.tenant_id(), path.3)
+    let survey = surveys::get(&ctx.db, ctx.tenant_id(), path.3)
         .await?
         .ok_or(AppError::NotFound)?;
     let questions: Vec<(usize, String)> = survey
@@ -442,7 +438,6 @@ pub async fn save(
         .collect();
     let saved = match read_counts(&form, &questions, survey.definition.scale.len()) {
         Ok(answers) => save_result(
-            &state,
             &ctx,
             &client,
             row.id,
@@ -480,12 +475,11 @@ pub async fn save(
 
 /// The kansli removes one survey's counts for the insats and year.
 pub async fn remove(
-    State(state): State<AppState>,
     ctx: Tenant<perm::Manage>,
     client: ClientInfo,
     Path(path): Path<(String, i64, i32, i64)>,
 ) -> Result<Response, PageError> {
-    remove_result(&state, &ctx, &client, path.1, path.2, path.3).await?;
+    remove_result(&ctx, &client, path.1, path.2, path.3).await?;
     Ok(Redirect::to(&format!(
         "/t/{}/insatser/{}/enkater/{}",
         ctx.tenant.slug, path.1, path.2

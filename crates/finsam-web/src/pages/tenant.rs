@@ -40,7 +40,7 @@ pub async fn home(
 ) -> Result<Response, PageError> {
     let (jar, csrf) = csrf_for_page(&state, jar);
     let layout = views::layout(&state, &ctx.auth, Some(&ctx), &csrf).await?;
-    let members: Vec<Value> = members::list(&state.db, ctx.tenant_id())
+    let members: Vec<Value> = members::list(&ctx.db, ctx.tenant_id())
         .await?
         .into_iter()
         .map(|m| {
@@ -54,13 +54,13 @@ pub async fn home(
             context! { id => m.id, name => m.name, kind, orgnr => m.orgnr, registrator }
         })
         .collect();
-    let insatser: Vec<Value> = insatser::list(&state.db, ctx.tenant_id(), ctx.insats_visibility())
+    let insatser: Vec<Value> = insatser::list(&ctx.db, ctx.tenant_id(), ctx.insats_visibility())
         .await?
         .into_iter()
         .map(|i| context! { name => i.name, kind => if i.kind == "individinriktad" { "Individinriktad" } else { "Strukturövergripande" } })
         .collect();
     let holders = if ctx.can(Permission::ViewPeople) {
-        let rows = memberships::holders(&state.db, ctx.tenant_id()).await?;
+        let rows = memberships::holders(&ctx.db, ctx.tenant_id()).await?;
         Some(
             rows.into_iter()
                 .map(|h| context! { name => h.name, email => h.email, role => h.role.label(), disabled => h.disabled })
@@ -109,7 +109,7 @@ async fn people_page(
     status: Option<String>,
 ) -> Result<Html<String>, PageError> {
     let layout = views::layout(state, &ctx.auth, Some(ctx), csrf).await?;
-    let holders: Vec<Value> = memberships::holders(&state.db, ctx.tenant_id())
+    let holders: Vec<Value> = memberships::holders(&ctx.db, ctx.tenant_id())
         .await?
         .into_iter()
         .map(|h| context! { account_id => h.account_id, name => h.name, email => h.email, role => h.role.as_str(), role_label => h.role.label() })
@@ -216,7 +216,7 @@ pub async fn revoke(
     Form(form): Form<RevokeForm>,
 ) -> Result<Redirect, PageError> {
     // Someone without a role here is unknown here, whatever the form says.
-    if memberships::roles_in(&state.db, ctx.tenant_id(), account_id)
+    if memberships::roles_in(&ctx.db, ctx.tenant_id(), account_id)
         .await?
         .is_empty()
     {
@@ -266,7 +266,7 @@ pub async fn audit_rows(
     state: &AppState,
     events: Vec<finsam_db::repo::audit::AuditEvent>,
 ) -> Result<Vec<Value>, PageError> {
-    let all = accounts::list(&state.db).await?;
+    let all = accounts::list(state.db.platform()).await?;
     Ok(events
         .into_iter()
         .map(|e| {

@@ -27,11 +27,8 @@ fn kr(ore: i64) -> String {
 }
 
 /// `/t/{slug}/ar`: the newest year with data, or last year.
-pub async fn index(
-    State(state): State<AppState>,
-    ctx: Tenant<perm::ReadAll>,
-) -> Result<Redirect, PageError> {
-    let years = yearfile::years(&state.db, ctx.tenant_id()).await?;
+pub async fn index(ctx: Tenant<perm::ReadAll>) -> Result<Redirect, PageError> {
+    let years = yearfile::years(&ctx.db, ctx.tenant_id()).await?;
     let year = years
         .first()
         .copied()
@@ -49,9 +46,9 @@ pub async fn show(
     if !(2000..=2100).contains(&year) {
         return Err(AppError::NotFound.into());
     }
-    let file = yearfile::export(&state.db, ctx.tenant_id(), year).await?;
+    let file = yearfile::export(&ctx.db, ctx.tenant_id(), year).await?;
     let kf = KeyFigures::from_year_file(&file);
-    let mut years = yearfile::years(&state.db, ctx.tenant_id()).await?;
+    let mut years = yearfile::years(&ctx.db, ctx.tenant_id()).await?;
     if !years.contains(&year) {
         years.push(year);
         years.sort_unstable_by(|a, b| b.cmp(a));

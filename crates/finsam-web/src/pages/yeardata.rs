@@ -50,7 +50,7 @@ pub async fn texts_form(
     Path(path): Path<(String, i32)>,
 ) -> Result<Response, PageError> {
     let year = crate::api::year_param(path.1)?;
-    let values = repo::texts(&state.db, ctx.tenant_id(), year).await?;
+    let values = repo::texts(&ctx.db, ctx.tenant_id(), year).await?;
     let (jar, csrf) = csrf_for_page(&state, jar);
     Ok((
         jar,
@@ -79,7 +79,7 @@ pub async fn texts_save(
             )
         })
         .collect();
-    match save_texts(&state, &ctx, year, texts.clone(), &client).await {
+    match save_texts(&ctx, year, texts.clone(), &client).await {
         Ok(()) => Ok(Redirect::to(&format!("/t/{}/ar/{year}", ctx.tenant.slug)).into_response()),
         Err(AppError::Validation(fields)) => {
             let fields = fields
@@ -186,7 +186,7 @@ pub async fn settings_form(
     Path(path): Path<(String, i32)>,
 ) -> Result<Response, PageError> {
     let year = crate::api::year_param(path.1)?;
-    let s = repo::settings(&state.db, ctx.tenant_id(), year).await?;
+    let s = repo::settings(&ctx.db, ctx.tenant_id(), year).await?;
     let (jar, csrf) = csrf_for_page(&state, jar);
     Ok((
         jar,
@@ -278,7 +278,7 @@ pub async fn settings_save(
     let year = crate::api::year_param(path.1)?;
     let (shown, parsed) = read_settings(&form);
     let result = match parsed {
-        Ok(s) => save_settings(&state, &ctx, year, s, &client).await,
+        Ok(s) => save_settings(&ctx, year, s, &client).await,
         Err(fields) => Err(AppError::Validation(fields)),
     };
     match result {
@@ -379,7 +379,7 @@ pub async fn budget_form(
     Path(path): Path<(String, i32)>,
 ) -> Result<Response, PageError> {
     let year = crate::api::year_param(path.1)?;
-    let input = repo::budget(&state.db, ctx.tenant_id(), year)
+    let input = repo::budget(&ctx.db, ctx.tenant_id(), year)
         .await?
         .map(|b| budget_input(&b))
         .unwrap_or_else(|| crate::api::budget_edit::BudgetInput {
@@ -429,7 +429,7 @@ pub async fn budget_save(
         decided_on: get("decided_on".into()),
         lines,
     };
-    match save_budget(&state, &ctx, year, &input, &client).await {
+    match save_budget(&ctx, year, &input, &client).await {
         Ok(_) => {
             Ok(Redirect::to(&format!("/t/{}/ar/{year}#budget", ctx.tenant.slug)).into_response())
         }
@@ -548,7 +548,7 @@ async fn accounts_form_of(
 ) -> Result<Response, PageError> {
     let year = crate::api::year_param(year)?;
     let input = kind
-        .stored(&state.db, ctx.tenant_id(), year)
+        .stored(&ctx.db, ctx.tenant_id(), year)
         .await?
         .map(|a| crate::api::accounts_edit::input_from(&a))
         .unwrap_or_default();
@@ -613,7 +613,7 @@ async fn accounts_save_of(
         anstallda: get("anstallda".into()),
         investeringar: items("investeringar"),
     };
-    match save_accounts(state, ctx, kind, year, &input, client).await {
+    match save_accounts(ctx, kind, year, &input, client).await {
         Ok(_) => {
             let to = match kind {
                 AccountsKind::Year => format!("/t/{}/ar/{year}#kontroller", ctx.tenant.slug),
@@ -716,15 +716,19 @@ pub async fn delar_save(
 /// The förbund's members and insatser as (key, name) options for the line forms.
 async fn options(state: &AppState, tenant_id: i64) -> Result<(Vec<Value>, Vec<Value>), AppError> {
     use finsam_db::repo::{insatser, members};
-    let members = members::list(&state.db, tenant_id)
+    let members = members::list(&state.db.tenant(tenant_id), tenant_id)
         .await?
         .iter()
         .map(|m| context! { key => members::details(m).key, name => m.name.clone() })
         .collect();
-    let insatser = insatser::list(&state.db, tenant_id, insatser::Visibility::All)
-        .await?
-        .iter()
-        .map(|i| context! { key => insatser::key_of(i), name => i.name.clone() })
-        .collect();
+    let insatser = insatser::list(
+        &state.db.tenant(tenant_id),
+        tenant_id,
+        insatser::Visibility::All,
+    )
+    .await?
+    .iter()
+    .map(|i| context! { key => insatser::key_of(i), name => i.name.clone() })
+    .collect();
     Ok((members, insatser))
 }

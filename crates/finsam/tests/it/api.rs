@@ -101,10 +101,15 @@ async fn the_audit_log_is_append_only() {
     let _ = app.token("kansli@hoglandet.example").await;
     let n = app
         .db
+        .all_tenants()
         .execute_unprepared("UPDATE audit_events SET action = 'x'")
         .await;
     assert!(n.is_err(), "UPDATE must be refused");
-    let n = app.db.execute_unprepared("DELETE FROM audit_events").await;
+    let n = app
+        .db
+        .all_tenants()
+        .execute_unprepared("DELETE FROM audit_events")
+        .await;
     assert!(n.is_err(), "DELETE must be refused");
     app.stop().await;
 }

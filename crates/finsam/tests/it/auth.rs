@@ -490,7 +490,7 @@ async fn the_admin_invites_a_kansli_who_sets_a_password_from_the_link_once() {
 
     // The token is stored only as its hash.
     let raw = finsam_db::repo::tokens::usable(
-        &app.db,
+        app.db.platform(),
         token,
         finsam_db::repo::tokens::PURPOSE_INVITATION,
         chrono::Utc::now(),
@@ -749,6 +749,7 @@ async fn a_session_unused_for_longer_than_the_idle_timeout_ends() {
             .to_string()
     };
     app.db
+        .platform()
         .execute_unprepared(&format!("UPDATE sessions SET last_seen_at = '{}'", at(29)))
         .await
         .unwrap();
@@ -760,6 +761,7 @@ async fn a_session_unused_for_longer_than_the_idle_timeout_ends() {
     );
     // 31 minutes idle: the session has ended.
     app.db
+        .platform()
         .execute_unprepared(&format!("UPDATE sessions SET last_seen_at = '{}'", at(31)))
         .await
         .unwrap();

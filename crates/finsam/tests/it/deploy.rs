@@ -67,7 +67,30 @@ fn the_compose_file_runs_two_servers_two_workers_and_the_services() {
         env["FINSAM_DATABASE_URL"]
             .as_str()
             .unwrap()
-            .starts_with("postgres://")
+            .starts_with("postgres://finsam_app:")
+    );
+    // Only the migration knows the owner; the application's role is made by the init script.
+    assert!(env["FINSAM_DATABASE_OWNER_URL"].is_null());
+    let migrate_env = &services["migrate"]["environment"];
+    assert!(
+        migrate_env["FINSAM_DATABASE_OWNER_URL"]
+            .as_str()
+            .unwrap()
+            .starts_with("postgres://finsam:")
+    );
+    assert_eq!(
+        migrate_env["FINSAM_JWT_SECRET"], env["FINSAM_JWT_SECRET"],
+        "the migrate service keeps the shared environment"
+    );
+    let init = std::fs::read_to_string(deploy_dir().join("postgres-init.sql")).unwrap();
+    assert!(init.contains("CREATE ROLE finsam_app LOGIN"), "{init}");
+    assert!(
+        services["postgres"]["volumes"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .any(|v| v.as_str().unwrap().starts_with("./postgres-init.sql:")),
+        "the init script is mounted"
     );
     assert!(
         env["FINSAM_STORAGE_URL"]
@@ -92,14 +115,28 @@ fn the_kubernetes_manifests_have_deployments_probes_a_migration_job_and_no_root(
             .collect()
     };
     assert_eq!(of("ConfigMap").len(), 1);
-    assert_eq!(of("Secret").len(), 1);
+    // The application's Secret, and the owner's, which only the migration Job reads.
+    let secrets = of("Secret");
+    assert_eq!(secrets.len(), 2);
+    let names: Vec<_> = secrets
+        .iter()
+        .map(|s| s["metadata"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["finsam", "finsam-owner"]);
+    assert!(secrets[1]["stringData"]["FINSAM_DATABASE_OWNER_URL"].is_string());
+    assert!(secrets[0]["stringData"]["FINSAM_DATABASE_OWNER_URL"].is_null());
     assert_eq!(of("Service").len(), 1);
     let job = of("Job");
     assert_eq!(job.len(), 1);
-    assert_eq!(
-        s(job[0], &["spec", "template", "spec", "containers"])[0]["args"][0].as_str(),
-        Some("migrate")
-    );
+    let migrate = &s(job[0], &["spec", "template", "spec", "containers"])[0];
+    assert_eq!(migrate["args"][0].as_str(), Some("migrate"));
+    let job_secrets: Vec<&str> = migrate["envFrom"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["secretRef"]["name"].as_str())
+        .collect();
+    assert_eq!(job_secrets, ["finsam", "finsam-owner"]);
     let deployments = of("Deployment");
     assert_eq!(deployments.len(), 2);
     for d in deployments {
@@ -152,7 +189,11 @@ fn the_kubernetes_manifests_have_deployments_probes_a_migration_job_and_no_root(
 pub fn manifest_environment() -> Vec<(String, String)> {
     let docs = documents(&deploy_dir().join("kubernetes/config.yaml"));
     let mut env = Vec::new();
-    for d in &docs {
+    // What the Deployments read: the ConfigMap and the Secret named finsam (not the owner's).
+    for d in docs
+        .iter()
+        .filter(|d| d["metadata"]["name"].as_str() == Some("finsam"))
+    {
         let map = if d["kind"].as_str() == Some("Secret") {
             &d["stringData"]
         } else {

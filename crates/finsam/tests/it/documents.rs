@@ -626,7 +626,7 @@ async fn a_rendering_is_a_job_in_the_shared_queue_done_once() {
     let queue = finsam_jobs::render::RENDER_QUEUE;
     let (db, sql) = if finsam_testkit::backend() == "postgres" {
         (
-            app.db.clone(),
+            app.db.connection().clone(),
             format!("SELECT status FROM apalis.jobs WHERE job_type = '{queue}'"),
         )
     } else {

@@ -12,7 +12,7 @@ const OWN: &str = "hoglandet";
 const FOREIGN: &str = "finnveden";
 
 /// Ids to put into a route's path parameters, for the own and the foreign förbund.
-struct Fixture {
+pub(crate) struct Fixture {
     own: HashMap<&'static str, String>,
     foreign: HashMap<&'static str, String>,
     /// An insats in the own förbund that the coach is not attached to.
@@ -23,34 +23,58 @@ struct Fixture {
 }
 
 async fn account_id(app: &TestApp, email: &str) -> i64 {
-    accounts::by_email(&app.db, &EmailAddress::parse(email).unwrap())
+    accounts::by_email(app.db.platform(), &EmailAddress::parse(email).unwrap())
         .await
         .unwrap()
         .unwrap()
         .id
 }
 
-async fn fixture(app: &TestApp) -> Fixture {
-    let own_t = tenants::by_slug(&app.db, OWN).await.unwrap().unwrap();
-    let foreign_t = tenants::by_slug(&app.db, FOREIGN).await.unwrap().unwrap();
-    let own_member = members::list(&app.db, own_t.id).await.unwrap()[0].id;
-    let foreign_member = members::list(&app.db, foreign_t.id).await.unwrap()[0].id;
-    let own_ins = insatser::list(&app.db, own_t.id, insatser::Visibility::All)
+pub(crate) async fn fixture(app: &TestApp) -> Fixture {
+    let own_t = tenants::by_slug(app.db.platform(), OWN)
         .await
+        .unwrap()
         .unwrap();
-    let coach = account_id(app, "coach@hoglandet.example").await;
-    let attached = insatser::list(&app.db, own_t.id, insatser::Visibility::AttachedTo(coach))
+    let foreign_t = tenants::by_slug(app.db.platform(), FOREIGN)
+        .await
+        .unwrap()
+        .unwrap();
+    let own_member = members::list(&app.db.tenant(own_t.id), own_t.id)
         .await
         .unwrap()[0]
         .id;
-    let unattached = own_ins.iter().find(|i| i.id != attached).unwrap().id;
-    let foreign_ins = insatser::list(&app.db, foreign_t.id, insatser::Visibility::All)
+    let foreign_member = members::list(&app.db.tenant(foreign_t.id), foreign_t.id)
         .await
         .unwrap()[0]
+        .id;
+    let own_ins = insatser::list(
+        &app.db.tenant(own_t.id),
+        own_t.id,
+        insatser::Visibility::All,
+    )
+    .await
+    .unwrap();
+    let coach = account_id(app, "coach@hoglandet.example").await;
+    let attached = insatser::list(
+        &app.db.tenant(own_t.id),
+        own_t.id,
+        insatser::Visibility::AttachedTo(coach),
+    )
+    .await
+    .unwrap()[0]
+        .id;
+    let unattached = own_ins.iter().find(|i| i.id != attached).unwrap().id;
+    let foreign_ins = insatser::list(
+        &app.db.tenant(foreign_t.id),
+        foreign_t.id,
+        insatser::Visibility::All,
+    )
+    .await
+    .unwrap()[0]
         .id;
     // A person whose role the destructive routes may take away (it is given back before each call).
     let target = accounts::create(
-        &app.db,
+        app.db.platform(),
         &EmailAddress::parse("mal@hoglandet.example").unwrap(),
         "Mål",
         None,
@@ -58,19 +82,29 @@ async fn fixture(app: &TestApp) -> Fixture {
     )
     .await
     .unwrap();
-    memberships::grant(&app.db, own_t.id, target.id, Role::Styrelse)
-        .await
-        .unwrap();
+    memberships::grant(
+        &app.db.tenant(own_t.id),
+        own_t.id,
+        target.id,
+        Role::Styrelse,
+    )
+    .await
+    .unwrap();
     let foreign_account = account_id(app, "styrelse@finnveden.example").await;
 
     // A submitted report on each of: the coach's insats, another insats here, an insats of the other förbund.
     let report = |tenant_id: i64, insats_id: i64| {
         let db = app.db.clone();
         async move {
-            let ins = insatser::get(&db, tenant_id, insats_id, insatser::Visibility::All)
-                .await
-                .unwrap()
-                .unwrap();
+            let ins = insatser::get(
+                &db.tenant(tenant_id),
+                tenant_id,
+                insats_id,
+                insatser::Visibility::All,
+            )
+            .await
+            .unwrap()
+            .unwrap();
             let r = finsam_core::yearfile::CoachReport {
                 insats: insatser::key_of(&ins),
                 kommun: None,
@@ -84,7 +118,9 @@ async fn fixture(app: &TestApp) -> Fixture {
                 efterstod: Default::default(),
                 answers: Default::default(),
             };
-            coach_reports::save(&db, tenant_id, None, &r).await.unwrap()
+            coach_reports::save(&db.tenant(tenant_id), tenant_id, None, &r)
+                .await
+                .unwrap()
         }
     };
     // Both förbund have a 2024 budget, accounts and delår, so a 404 for them can only mean the other
@@ -98,7 +134,7 @@ async fn fixture(app: &TestApp) -> Fixture {
             "delar": {"resultat": [], "fordringar": [], "kassa_och_bank_ore": 100, "kortfristiga_skulder": [], "eget_kapital_ingaende_ore": 100}
         }))
         .unwrap();
-        finsam_db::repo::yearfile::import(&app.db, t, &budget)
+        finsam_db::repo::yearfile::import(&app.db.tenant(t), t, &budget)
             .await
             .unwrap();
     }
@@ -111,7 +147,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         }))
         .unwrap();
         meeting_ids.push(
-            finsam_db::repo::meetings::save(&app.db, t, &m, None)
+            finsam_db::repo::meetings::save(&app.db.tenant(t), t, &m, None)
                 .await
                 .unwrap(),
         );
@@ -120,7 +156,7 @@ async fn fixture(app: &TestApp) -> Fixture {
     let mut version_ids = Vec::new();
     for t in [own_t.id, foreign_t.id] {
         let d = finsam_db::repo::documents::ensure(
-            &app.db,
+            &app.db.tenant(t),
             t,
             "arsredovisning",
             "2024",
@@ -130,16 +166,22 @@ async fn fixture(app: &TestApp) -> Fixture {
         .await
         .unwrap();
         version_ids.push(
-            finsam_db::repo::documents::queue_version(&app.db, t, d.id, Some("Test"), None)
-                .await
-                .unwrap()
-                .id,
+            finsam_db::repo::documents::queue_version(
+                &app.db.tenant(t),
+                t,
+                d.id,
+                Some("Test"),
+                None,
+            )
+            .await
+            .unwrap()
+            .id,
         );
     }
     // A signing round in each förbund (on its version; the round's rules do not look at the file).
     let mut round_ids = Vec::new();
     for (i, t) in [own_t.id, foreign_t.id].into_iter().enumerate() {
-        let v = finsam_db::repo::documents::version(&app.db, t, version_ids[i])
+        let v = finsam_db::repo::documents::version(&app.db.tenant(t), t, version_ids[i])
             .await
             .unwrap()
             .unwrap();
@@ -161,7 +203,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         )
         .unwrap();
         let row = finsam_db::repo::signing::insert_round(
-            &app.db,
+            &app.db.tenant(t),
             finsam_db::repo::signing::NewRoundRow {
                 tenant_id: t,
                 document_id: v.document_id,
@@ -187,7 +229,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         }))
         .unwrap();
         survey_ids.push(
-            finsam_db::repo::surveys::save_definition(&app.db, t, &d, None)
+            finsam_db::repo::surveys::save_definition(&app.db.tenant(t), t, &d, None)
                 .await
                 .unwrap(),
         );
@@ -296,8 +338,11 @@ const ROLES: [(Role, &str); 4] = [
 ];
 
 async fn restore_target(app: &TestApp, f: &Fixture) {
-    let t = tenants::by_slug(&app.db, OWN).await.unwrap().unwrap();
-    memberships::grant(&app.db, t.id, f.target_account, Role::Styrelse)
+    let t = tenants::by_slug(app.db.platform(), OWN)
+        .await
+        .unwrap()
+        .unwrap();
+    memberships::grant(&app.db.tenant(t.id), t.id, f.target_account, Role::Styrelse)
         .await
         .unwrap();
 }
@@ -434,7 +479,7 @@ async fn platform_admin_routes_are_for_the_admin_only_and_signed_in_routes_need_
     let values = HashMap::from([(
         "account_id",
         accounts::by_email(
-            &app.db,
+            app.db.platform(),
             &EmailAddress::parse("coach@finnveden.example").unwrap(),
         )
         .await

@@ -17,6 +17,7 @@ mod outbox;
 mod process;
 mod production;
 mod reports;
+mod rls;
 mod schedule;
 mod signing;
 mod surveys;

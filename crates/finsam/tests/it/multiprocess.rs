@@ -257,13 +257,17 @@ async fn two_servers_and_two_workers_render_sign_and_send_everything_once() {
     s3.create_bucket(BUCKET).await;
     let sink = SmtpSink::start().await;
     let root = tempfile::tempdir().unwrap();
-    let database = finsam_testkit::database_url(root.path()).await.unwrap();
-    assert!(database.starts_with("postgres"), "{database}");
+    let database = finsam_testkit::database(root.path()).await.unwrap();
+    assert!(database.url.starts_with("postgres"), "{}", database.url);
 
     // The environment every process shares, as a deployment gives it.
     let port_a = free_port();
     let mut env: Vec<(String, String)> = vec![
-        ("FINSAM_DATABASE_URL".into(), database.clone()),
+        ("FINSAM_DATABASE_URL".into(), database.url.clone()),
+        (
+            "FINSAM_DATABASE_OWNER_URL".into(),
+            database.owner_url.clone().unwrap(),
+        ),
         ("FINSAM_JWT_SECRET".into(), JWT_SECRET.into()),
         ("FINSAM_STORAGE_URL".into(), format!("s3://{BUCKET}")),
         ("FINSAM_SMTP_URL".into(), sink.url()),
@@ -686,7 +690,8 @@ async fn two_servers_and_two_workers_render_sign_and_send_everything_once() {
     }
 
     // Nothing left queued: every e-mail (the kansli's notices too) sent, every version finished.
-    let db = finsam_db::connect(&database).await.unwrap();
+    // As the application's role, across every förbund (row-level security holds for it too).
+    let db = finsam_db::Db::new(finsam_db::connect(&database.url).await.unwrap()).all_tenants();
     let deadline = Instant::now() + WAIT;
     let mails = loop {
         let rows = outbox_message::Entity::find().all(&db).await.unwrap();

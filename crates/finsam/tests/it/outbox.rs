@@ -73,7 +73,7 @@ async fn a_worker_killed_in_the_middle_of_sending_delivers_every_message_exactly
     }
     let from: finsam_mail::Mailbox = "Finsam <no-reply@finsam.example>".parse().unwrap();
     let dying = Worker {
-        db: db.clone(),
+        db: finsam_db::Db::new(db.clone()),
         transport: Arc::new(DiesMidSend {
             inner: OutboxFolder::new(&outbox_dir).unwrap(),
             sent: AtomicUsize::new(0),
@@ -108,7 +108,7 @@ async fn a_worker_killed_in_the_middle_of_sending_delivers_every_message_exactly
 
     // A new worker, started again: before the lease runs out it leaves the held message alone…
     let worker = Worker {
-        db: db.clone(),
+        db: finsam_db::Db::new(db.clone()),
         transport: Arc::new(OutboxFolder::new(&outbox_dir).unwrap()),
         from,
         kick: Default::default(),

@@ -306,14 +306,17 @@ async fn the_binary_runs_with_the_kubernetes_manifests_environment() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     std::fs::create_dir_all(&data).unwrap();
-    let database = finsam_testkit::database_url(&data).await.unwrap();
+    let database = finsam_testkit::database(&data).await.unwrap();
     let with_env = |args: &[&str], port: u16| {
         let mut c = Command::new(env!("CARGO_BIN_EXE_finsam"));
         c.args(args).env_clear().stdout(Stdio::null());
         for (k, v) in crate::deploy::manifest_environment() {
             c.env(k, v);
         }
-        c.env("FINSAM_DATABASE_URL", &database)
+        if let Some(owner) = &database.owner_url {
+            c.env("FINSAM_DATABASE_OWNER_URL", owner);
+        }
+        c.env("FINSAM_DATABASE_URL", &database.url)
             .env("FINSAM_DATA_DIR", &data)
             .env("FINSAM_LISTEN", format!("127.0.0.1:{port}"))
             .env("AWS_ENDPOINT", &s3.endpoint)

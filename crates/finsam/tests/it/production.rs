@@ -17,7 +17,7 @@ fn sha(bytes: &[u8]) -> String {
 
 /// The outbox rows to one recipient.
 async fn rows_to(app: &TestApp, to: &str) -> Vec<outbox::OutboxMessage> {
-    outbox::list_all(&app.db)
+    outbox::list_all(&app.db.all_tenants())
         .await
         .unwrap()
         .into_iter()
@@ -143,7 +143,7 @@ async fn the_app_on_s3_and_smtp_stores_its_documents_in_the_bucket_and_mails_the
 
     // The bucket holds the PDF and its input under the tenant and their hashes, read by a client of
     // its own; the local objects folder was never used.
-    let tenant = tenants::by_slug(&app.db, "hoglandet")
+    let tenant = tenants::by_slug(app.db.platform(), "hoglandet")
         .await
         .unwrap()
         .unwrap()
@@ -176,7 +176,7 @@ async fn the_app_on_s3_and_smtp_stores_its_documents_in_the_bucket_and_mails_the
     // from the bucket and the SMTP server receives it whole.
     assert!(
         outbox::enqueue(
-            &app.db,
+            &app.db.tenant(tenant),
             outbox::NewMessage {
                 tenant_id: Some(tenant),
                 idempotency_key: "test:attachment-from-s3",

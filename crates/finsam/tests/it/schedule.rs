@@ -54,10 +54,14 @@ async fn existed_since_2020(app: &TestApp, slug: &str) -> i64 {
     tenant::Entity::update_many()
         .col_expr(tenant::Column::CreatedAt, Expr::value(at(2020, 1, 1, 0)))
         .filter(tenant::Column::Slug.eq(slug))
-        .exec(&app.db)
+        .exec(app.db.platform())
         .await
         .unwrap();
-    tenants::by_slug(&app.db, slug).await.unwrap().unwrap().id
+    tenants::by_slug(app.db.platform(), slug)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
 }
 
 /// The runs a tick made in one förbund, as (kind, year, outcome).
@@ -75,11 +79,13 @@ async fn versions_of(
     kind: &str,
     year: i32,
 ) -> Vec<documents::Version> {
-    let docs = documents::list(&app.db, tenant_id).await.unwrap();
+    let docs = documents::list(&app.db.tenant(tenant_id), tenant_id)
+        .await
+        .unwrap();
     let Some(d) = docs.iter().find(|d| d.kind == kind && d.year == Some(year)) else {
         return vec![];
     };
-    documents::versions(&app.db, tenant_id)
+    documents::versions(&app.db.tenant(tenant_id), tenant_id)
         .await
         .unwrap()
         .into_iter()
@@ -92,7 +98,7 @@ async fn versions_of(
 /// from it: so count only the document asked about.)
 async fn notices_to(app: &TestApp, to: &str, kind: &str, year: i32) -> Vec<outbox::OutboxMessage> {
     let part = format!(":{kind}:{year}:");
-    outbox::list_all(&app.db)
+    outbox::list_all(&app.db.all_tenants())
         .await
         .unwrap()
         .into_iter()
@@ -214,7 +220,7 @@ async fn a_run_missed_while_the_server_was_down_happens_once_when_it_comes_back(
     let made = scheduler(&app).tick(at(2025, 4, 10, 9)).await.unwrap();
     assert!(made_in(&made, s).is_empty(), "{made:?}");
     assert!(
-        repo::run_for(&app.db, s, "arsredovisning", 2024)
+        repo::run_for(app.db.platform(), s, "arsredovisning", 2024)
             .await
             .unwrap()
             .is_none()
@@ -358,7 +364,7 @@ async fn the_delarsrapport_is_skipped_where_it_is_not_required() {
 /// Waits for the render worker to finish a version.
 async fn finished(app: &TestApp, tenant_id: i64, id: i64) -> documents::Version {
     for _ in 0..600 {
-        let v = documents::version(&app.db, tenant_id, id)
+        let v = documents::version(&app.db.tenant(tenant_id), tenant_id, id)
             .await
             .unwrap()
             .unwrap();
@@ -572,7 +578,7 @@ async fn editing_the_dates_moves_the_run_and_bad_dates_are_named_in_swedish() {
 async fn run_now_runs_once_the_second_time_answers_409_and_permissions_hold() {
     let app = spawn_app().await;
     app.import_fixture("hoglandet", "hoglandet-2024.json").await;
-    let t = tenants::by_slug(&app.db, "hoglandet")
+    let t = tenants::by_slug(app.db.platform(), "hoglandet")
         .await
         .unwrap()
         .unwrap()
@@ -798,7 +804,7 @@ async fn the_page_shows_the_schedule_edits_it_and_runs_now() {
 #[tokio::test]
 async fn the_running_scheduler_ticks_at_start() {
     let app = spawn_app().await;
-    let t = tenants::by_slug(&app.db, "finnveden")
+    let t = tenants::by_slug(app.db.platform(), "finnveden")
         .await
         .unwrap()
         .unwrap()
@@ -806,9 +812,11 @@ async fn the_running_scheduler_ticks_at_start() {
     // The delårsrapport's day is today: the förbund existed today, so the tick at start makes it.
     let today = stockholm_date(Utc::now());
     use chrono::Datelike;
-    finsam_jobs::schedule::entries(&app.db, t).await.unwrap();
+    finsam_jobs::schedule::entries(&app.db.tenant(t), t)
+        .await
+        .unwrap();
     repo::save_entry(
-        &app.db,
+        &app.db.tenant(t),
         t,
         &repo::EntryValues {
             kind: "delarsrapport",
@@ -827,7 +835,7 @@ async fn the_running_scheduler_ticks_at_start() {
     }));
     let mut run = None;
     for _ in 0..100 {
-        run = repo::run_for(&app.db, t, "delarsrapport", today.year())
+        run = repo::run_for(&app.db.tenant(t), t, "delarsrapport", today.year())
             .await
             .unwrap();
         if run.is_some() {
@@ -898,7 +906,7 @@ async fn the_annual_report_goes_out_for_signing_by_itself_once_it_is_ready() {
         .tick(at(2025, 2, 2, 7))
         .await
         .unwrap();
-    let rounds = finsam_db::repo::signing::for_version(&app.db, t, version_id)
+    let rounds = finsam_db::repo::signing::for_version(&app.db.tenant(t), t, version_id)
         .await
         .unwrap();
     assert_eq!(rounds.len(), 1, "{rounds:?}");
@@ -920,15 +928,16 @@ async fn the_annual_report_goes_out_for_signing_by_itself_once_it_is_ready() {
             .unwrap()
             .contains("senast 31 mars 2025")
     );
-    let run = repo::run_for(&app.db, t, "arsredovisning", 2024)
+    let run = repo::run_for(&app.db.tenant(t), t, "arsredovisning", 2024)
         .await
         .unwrap()
         .unwrap();
     assert_eq!(run.signing_round_id, Some(rounds[0].id));
     // Each signer's invitation is queued once.
-    let invitations = outbox::with_key_prefix(&app.db, t, &format!("sign:{}:", rounds[0].id))
-        .await
-        .unwrap();
+    let invitations =
+        outbox::with_key_prefix(&app.db.tenant(t), t, &format!("sign:{}:", rounds[0].id))
+            .await
+            .unwrap();
     let invited: std::collections::HashSet<&str> = invitations
         .iter()
         .filter(|m| m.subject.starts_with("Underskrift begärs"))
@@ -967,18 +976,18 @@ async fn a_signing_that_cannot_start_is_told_to_the_kansli_once() {
         scheduler_with_signing(&app).await.tick(now).await.unwrap();
     }
     assert!(
-        finsam_db::repo::signing::for_version(&app.db, t, version_id)
+        finsam_db::repo::signing::for_version(&app.db.tenant(t), t, version_id)
             .await
             .unwrap()
             .is_empty()
     );
-    let run = repo::run_for(&app.db, t, "arsredovisning", 2024)
+    let run = repo::run_for(&app.db.tenant(t), t, "arsredovisning", 2024)
         .await
         .unwrap()
         .unwrap();
     let note = run.signing_note.expect("why it could not start");
     assert!(note.contains("e-post"), "{note}");
-    let notices: Vec<_> = outbox::with_key_prefix(&app.db, t, "schedule-signing:")
+    let notices: Vec<_> = outbox::with_key_prefix(&app.db.tenant(t), t, "schedule-signing:")
         .await
         .unwrap()
         .into_iter()

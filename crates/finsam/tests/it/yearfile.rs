@@ -202,20 +202,20 @@ async fn export_then_import_into_an_empty_forbund_then_export_gives_the_same_fil
     let exported = export(&app, "hoglandet", &kansli).await;
 
     let empty = tenants::create(
-        &app.db,
+        app.db.platform(),
         &TenantSlug::parse("tomt").unwrap(),
         "Tomma förbundet",
     )
     .await
     .unwrap();
     let account = accounts::by_email(
-        &app.db,
+        app.db.platform(),
         &EmailAddress::parse("kansli@hoglandet.example").unwrap(),
     )
     .await
     .unwrap()
     .unwrap();
-    memberships::grant(&app.db, empty.id, account.id, Role::Kansli)
+    memberships::grant(&app.db.tenant(empty.id), empty.id, account.id, Role::Kansli)
         .await
         .unwrap();
     let kansli = app.token("kansli@hoglandet.example").await;
