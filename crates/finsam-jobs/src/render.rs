@@ -355,12 +355,17 @@ impl Renderer {
         Ok(Outcome::Failed(msg))
     }
 
-    /// Renders every version still to be rendered (queued, or stuck since before [`STALE`]).
-    pub async fn sweep(&self) -> anyhow::Result<usize> {
+    /// Renders every version still to be rendered (queued, or stuck since before [`STALE`]), one after
+    /// the other until `stopping` says so: a stopping process finishes the version it holds and leaves
+    /// the rest queued for the next.
+    pub async fn sweep(&self, stopping: impl Fn() -> bool) -> anyhow::Result<usize> {
         let mut n = 0;
         // Work waiting in every förbund: a deliberate cross-tenant read; each version is then rendered
         // in its own förbund.
         for v in documents::pending(&self.db.all_tenants(), Utc::now() - STALE, 100).await? {
+            if stopping() {
+                break;
+            }
             if self.render(v.tenant_id, v.id).await? != Outcome::Skipped {
                 n += 1;
             }

@@ -240,6 +240,29 @@ impl SmtpRefuser {
     }
 }
 
+/// The aiosmtpd handler of [`SmtpSink::start_slow`]: a maildir that marks each message as being
+/// received (a file `receiving-N` beside the maildir) and then takes `delay` seconds before it answers.
+const SLOW_HANDLER: &str = r#"
+import asyncio, itertools, pathlib
+from aiosmtpd.handlers import Mailbox
+
+class Slow(Mailbox):
+    def __init__(self, maildir, delay):
+        super().__init__(maildir)
+        self.delay = float(delay)
+        self.marks = pathlib.Path(maildir).parent
+        self.count = itertools.count(1)
+
+    @classmethod
+    def from_cli(cls, parser, *args):
+        return cls(args[0], args[1])
+
+    async def handle_DATA(self, server, session, envelope):
+        (self.marks / f"receiving-{next(self.count)}").write_text("")
+        await asyncio.sleep(self.delay)
+        return await super().handle_DATA(server, session, envelope)
+"#;
+
 /// An SMTP server (aiosmtpd) that accepts every message, without TLS or authentication, and writes it
 /// to a maildir.
 pub struct SmtpSink {
@@ -251,6 +274,16 @@ pub struct SmtpSink {
 
 impl SmtpSink {
     pub async fn start() -> Self {
+        Self::start_with(None).await
+    }
+
+    /// A sink that takes `delay` to accept each message, so a test can act while a send is in flight
+    /// ([`SmtpSink::receiving`] tells when one is).
+    pub async fn start_slow(delay: std::time::Duration) -> Self {
+        Self::start_with(Some(delay)).await
+    }
+
+    async fn start_with(delay: Option<std::time::Duration>) -> Self {
         require_module("aiosmtpd", "aiosmtpd");
         let dir = tempfile::tempdir().expect("a folder for the SMTP sink");
         let maildir = dir.path().join("maildir");
@@ -258,16 +291,27 @@ impl SmtpSink {
             std::fs::create_dir_all(maildir.join(sub)).expect("the maildir");
         }
         let port = free_port();
-        let args = [
+        let mut args = vec![
             "-m".to_owned(),
             "aiosmtpd".to_owned(),
             "-n".to_owned(),
             "-l".to_owned(),
             format!("127.0.0.1:{port}"),
             "-c".to_owned(),
-            "aiosmtpd.handlers.Mailbox".to_owned(),
-            maildir.display().to_string(),
         ];
+        match delay {
+            None => args.push("aiosmtpd.handlers.Mailbox".to_owned()),
+            Some(_) => {
+                // The server runs in `dir`, so `python -m` finds the handler's module there.
+                std::fs::write(dir.path().join("finsam_slow.py"), SLOW_HANDLER)
+                    .expect("the handler");
+                args.push("finsam_slow.Slow".to_owned());
+            }
+        }
+        args.push(maildir.display().to_string());
+        if let Some(d) = delay {
+            args.push(d.as_secs_f64().to_string());
+        }
         let server = Server::start("aiosmtpd (SMTP)", dir.path(), &args, port).await;
         SmtpSink {
             port,
@@ -280,6 +324,18 @@ impl SmtpSink {
     /// `smtp://127.0.0.1:PORT`: plain SMTP, as for a relay on the same host.
     pub fn url(&self) -> String {
         format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// How many messages the server has begun to receive (their DATA), whether or not it has answered
+    /// yet; only counted by a sink from [`SmtpSink::start_slow`].
+    pub fn receiving(&self) -> usize {
+        std::fs::read_dir(self.maildir.parent().expect("the maildir's folder"))
+            .map(|d| {
+                d.filter_map(Result::ok)
+                    .filter(|e| e.file_name().to_string_lossy().starts_with("receiving-"))
+                    .count()
+            })
+            .unwrap_or(0)
     }
 
     /// Every message received so far, as stored (raw), oldest first.

@@ -358,16 +358,20 @@ fn background(
     let mail = tokio::spawn(mail.run(until_true(rx.clone())));
     let kicked = queue.clone();
     let render = tokio::spawn(queue.run(renderer.clone(), until_true(rx.clone())));
+    let stop = rx.clone();
     let sweeper = tokio::spawn(async move {
         // The sweeper: versions left queued (a lost job) or stuck (a dead worker) are rendered here,
-        // every 30 s and at once when a rendering is asked for.
+        // every 30 s and at once when a rendering is asked for. It renders, so it is not simply
+        // stopped: at the shutdown signal it finishes the version in hand and ends.
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(30));
+        let stopping = || *stop.borrow();
         loop {
             tokio::select! {
                 _ = tick.tick() => {}
                 _ = kicked.kicked() => {}
+                _ = until_true(stop.clone()) => break,
             }
-            if let Err(e) = renderer.sweep().await {
+            if let Err(e) = renderer.sweep(stopping).await {
                 tracing::warn!(error = %e, "document sweep failed");
             }
             // Signing: reminders, expiry at the deadline, and any seal a crash left halfway.
@@ -381,8 +385,9 @@ fn background(
         db,
         shutdown: tx,
         server,
-        workers: vec![mail, render],
-        housekeeping: vec![sweeper, scheduler],
+        // Each stops by itself at the signal, after the message, job, version or tick in hand.
+        workers: vec![mail, render, sweeper, scheduler],
+        housekeeping: Vec::new(),
     })
 }
 

@@ -144,6 +144,7 @@ async fn main() -> anyhow::Result<()> {
             let shutdown = running.shutdown_handle();
             tokio::spawn(async move {
                 app::shutdown_signal().await;
+                tracing::info!("shutting down");
                 let _ = shutdown.send(true);
             });
             running.wait().await

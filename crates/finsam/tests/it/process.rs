@@ -392,3 +392,230 @@ async fn without_migrate_on_start_a_process_waits_for_finsam_migrate() {
         .unwrap();
     assert!(wait_for_exit(&mut child, dir.path()).await.success());
 }
+
+/// The worker's log lines from `dir/worker.log` that carry `message`, in order, with the index of
+/// the line.
+fn log_lines_with(dir: &Path, message: &str) -> Vec<usize> {
+    log_of(dir)
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.contains(message))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+fn sigterm(child: &Child) {
+    let kill = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+}
+
+/// SIGTERM while the SMTP server is still taking a message: the worker waits for the answer, marks the
+/// message sent, and exits 0. The message arrives once and is not sent again.
+#[tokio::test]
+async fn a_sigterm_during_a_send_lets_the_message_finish_once() {
+    let sink = finsam_testkit::SmtpSink::start_slow(Duration::from_secs(3)).await;
+    let dir = tempfile::tempdir().unwrap();
+    run_ok(&mut finsam(dir.path(), &["migrate"]), "finsam migrate");
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("finsam.db").display()
+    );
+    let db = finsam_db::connect(&url).await.unwrap();
+    outbox::enqueue(
+        &db,
+        outbox::NewMessage {
+            idempotency_key: "sigterm-during-send",
+            recipient: "registrator@example.com",
+            subject: "Ett prov",
+            body_text: "Hej",
+            body_html: "<p>Hej</p>",
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let log = std::fs::File::create(dir.path().join("worker.log")).unwrap();
+    let port = free_port();
+    let mut child = finsam(dir.path(), &["worker"])
+        .env("FINSAM_LISTEN", format!("127.0.0.1:{port}"))
+        .env("FINSAM_SMTP_URL", sink.url())
+        .stderr(Stdio::from(log))
+        .spawn()
+        .unwrap();
+    wait_until_up(port, &mut child, dir.path()).await;
+    for _ in 0..200 {
+        if sink.receiving() > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(sink.receiving(), 1, "the send is in flight");
+    assert!(sink.raw_messages().is_empty(), "and not answered yet");
+    sigterm(&child);
+    let status = wait_for_exit(&mut child, dir.path()).await;
+    assert!(status.success(), "exit {status}:\n{}", log_of(dir.path()));
+    // The worker stopped after the SMTP server took the message, not before.
+    assert_eq!(sink.raw_messages().len(), 1);
+    let rows = finsam_db::entities::outbox_message::Entity::find()
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].status, outbox::SENT, "{rows:?}");
+    assert_eq!(rows[0].attempts, 1);
+    let stopping = log_lines_with(dir.path(), "shutting down");
+    let sent = log_lines_with(dir.path(), "e-mail sent");
+    assert!(
+        stopping.len() == 1 && sent.len() == 1 && sent[0] > stopping[0],
+        "sent after the signal:\n{}",
+        log_of(dir.path())
+    );
+    // A worker started again finds nothing to send.
+    let log = std::fs::File::create(dir.path().join("worker.log")).unwrap();
+    let port = free_port();
+    let mut again = finsam(dir.path(), &["worker"])
+        .env("FINSAM_LISTEN", format!("127.0.0.1:{port}"))
+        .env("FINSAM_SMTP_URL", sink.url())
+        .stderr(Stdio::from(log))
+        .spawn()
+        .unwrap();
+    wait_until_up(port, &mut again, dir.path()).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    sigterm(&again);
+    assert!(wait_for_exit(&mut again, dir.path()).await.success());
+    assert_eq!(sink.receiving(), 1);
+    assert_eq!(sink.raw_messages().len(), 1);
+}
+
+/// SIGTERM while the worker renders a queue of documents: it finishes the version in hand and stops;
+/// nothing is left half-rendered (`rendering`), the rest stay queued, and the next worker renders them.
+/// In the end every version was rendered exactly once. A render is in flight at the signal in nearly
+/// every round (renders run back to back); the test repeats the round until one was, and asserts it.
+#[tokio::test]
+async fn a_sigterm_during_renders_finishes_the_one_in_hand_and_loses_none() {
+    use finsam_db::repo::{documents, tenants};
+    const VERSIONS: usize = 24;
+    let dir = tempfile::tempdir().unwrap();
+    run_ok(&mut finsam(dir.path(), &["migrate"]), "finsam migrate");
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("finsam.db").display()
+    );
+    let db = finsam_db::Db::new(finsam_db::connect(&url).await.unwrap());
+    assert!(
+        finsam::demo::load_with_fixtures(&db, finsam_testkit::PASSWORD)
+            .await
+            .unwrap()
+    );
+    let t = tenants::by_slug(db.platform(), "hoglandet")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let doc = documents::ensure(&db.tenant(t), t, "arsredovisning", "2024", Some(2024), None)
+        .await
+        .unwrap();
+    for _ in 0..VERSIONS {
+        documents::queue_version(&db.tenant(t), t, doc.id, Some("Prov"), None)
+            .await
+            .unwrap();
+    }
+    let statuses = async || -> Vec<String> {
+        documents::versions(&db.tenant(t), t)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|v| v.status)
+            .collect()
+    };
+
+    let mut rendered = 0;
+    let mut in_flight_at_signal = false;
+    for round in 1..=5 {
+        let logs = dir.path().join(format!("round-{round}"));
+        std::fs::create_dir_all(&logs).unwrap();
+        let log = std::fs::File::create(logs.join("worker.log")).unwrap();
+        let port = free_port();
+        let mut child = finsam(dir.path(), &["worker"])
+            .env("FINSAM_LISTEN", format!("127.0.0.1:{port}"))
+            .env("FINSAM_LOG_FORMAT", "json")
+            .stderr(Stdio::from(log))
+            .spawn()
+            .unwrap();
+        wait_until_up(port, &mut child, &logs).await;
+        // Let it render one, then stop it in the middle of the next.
+        let before = rendered;
+        for _ in 0..600 {
+            if !log_lines_with(&logs, "document rendered").is_empty() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        sigterm(&child);
+        let status = wait_for_exit(&mut child, &logs).await;
+        assert!(status.success(), "exit {status}:\n{}", log_of(&logs));
+        let done = log_lines_with(&logs, "document rendered");
+        let stopping = log_lines_with(&logs, "shutting down");
+        assert_eq!(stopping.len(), 1, "{}", log_of(&logs));
+        in_flight_at_signal |= done.iter().any(|i| *i > stopping[0]);
+        rendered += done.len();
+        let now = statuses().await;
+        assert!(
+            !now.iter().any(|s| s == documents::status::RENDERING),
+            "nothing left half-rendered after round {round}: {now:?}"
+        );
+        assert_eq!(
+            now.iter()
+                .filter(|s| *s == documents::status::READY)
+                .count(),
+            rendered,
+            "every rendered version is ready, and only those"
+        );
+        assert!(rendered > before, "round {round} rendered something");
+        if in_flight_at_signal {
+            break;
+        }
+    }
+    assert!(
+        in_flight_at_signal,
+        "in five rounds no render was in flight at the signal"
+    );
+    assert!(rendered < VERSIONS, "the stop left some queued");
+
+    // The next worker renders the rest; every version rendered exactly once in all.
+    let logs = dir.path().join("last");
+    std::fs::create_dir_all(&logs).unwrap();
+    let log = std::fs::File::create(logs.join("worker.log")).unwrap();
+    let port = free_port();
+    let mut child = finsam(dir.path(), &["worker"])
+        .env("FINSAM_LISTEN", format!("127.0.0.1:{port}"))
+        .env("FINSAM_LOG_FORMAT", "json")
+        .stderr(Stdio::from(log))
+        .spawn()
+        .unwrap();
+    wait_until_up(port, &mut child, &logs).await;
+    for _ in 0..1200 {
+        if statuses()
+            .await
+            .iter()
+            .all(|s| s == documents::status::READY)
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    sigterm(&child);
+    assert!(wait_for_exit(&mut child, &logs).await.success());
+    let end = statuses().await;
+    assert!(
+        end.iter().all(|s| s == documents::status::READY),
+        "{end:?}\n{}",
+        log_of(&logs)
+    );
+    assert_eq!(end.len(), VERSIONS);
+    rendered += log_lines_with(&logs, "document rendered").len();
+    assert_eq!(rendered, VERSIONS, "each version rendered once");
+}
