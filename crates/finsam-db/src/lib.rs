@@ -92,7 +92,7 @@ pub async fn pending_migrations(conn: &DatabaseConnection) -> Result<usize> {
 }
 
 /// PostgreSQL: lets `role` (the application's login role) read and write every table and use every
-/// sequence in the schemas `public` and `apalis`, and nothing else: it does not own them, so it cannot
+/// sequence in the schemas `public` and `apalis` (where it exists), and nothing else: it does not own them, so it cannot
 /// change the schema or turn row-level security off. Run by the owner after each migration.
 pub async fn grant_to(owner: &DatabaseConnection, role: &str) -> Result<()> {
     if owner.get_database_backend() != DbBackend::Postgres {
@@ -100,6 +100,17 @@ pub async fn grant_to(owner: &DatabaseConnection, role: &str) -> Result<()> {
     }
     let role = quote_ident(role);
     for schema in ["public", "apalis"] {
+        let exists = owner
+            .query_one_raw(sea_orm::Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT 1 FROM pg_namespace WHERE nspname = $1",
+                [schema.into()],
+            ))
+            .await?
+            .is_some();
+        if !exists {
+            continue;
+        }
         owner
             .execute_unprepared(&format!(
                 "GRANT USAGE ON SCHEMA {schema} TO {role};
