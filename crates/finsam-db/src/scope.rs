@@ -106,7 +106,11 @@ impl Scoped {
 
     /// A transaction in this scope: on PostgreSQL its first statement sets the scope for the
     /// transaction only.
-    pub async fn begin(&self) -> Result<DatabaseTransaction, DbErr> {
+    pub async fn begin(&self) -> crate::Result<DatabaseTransaction> {
+        Ok(self.begin_raw().await?)
+    }
+
+    async fn begin_raw(&self) -> Result<DatabaseTransaction, DbErr> {
         let txn = self.conn.begin().await?;
         if self.postgres() {
             set_scope(&txn, self.scope).await?;
@@ -138,7 +142,7 @@ macro_rules! in_scope {
             let $c = &$self.conn;
             return $body.await;
         }
-        let txn = $self.begin().await?;
+        let txn = $self.begin_raw().await?;
         let $c = &txn;
         match $body.await {
             Ok(v) => {

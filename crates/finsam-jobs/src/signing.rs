@@ -513,22 +513,29 @@ impl Signing {
         self.view(row, round, i).await
     }
 
+    /// A round's förbund, and its document's title for e-mails and pages.
+    async fn round_document(
+        &self,
+        row: &RoundRow,
+    ) -> Result<(tenants::Tenant, String), SigningError> {
+        let db = self.db.tenant(row.tenant_id);
+        let tenant = tenants::by_id(&db, row.tenant_id)
+            .await?
+            .ok_or(SigningError::NotFound)?;
+        let doc = documents::get(&db, row.tenant_id, row.document_id)
+            .await?
+            .ok_or(SigningError::NotFound)?;
+        let title = document_title(&self.db, &doc).await;
+        Ok((tenant, title))
+    }
+
     async fn view(
         &self,
         row: RoundRow,
         round: Round,
         i: usize,
     ) -> Result<SignerView, SigningError> {
-        let tenant = tenants::by_id(&self.db.tenant(row.tenant_id), row.tenant_id)
-            .await?
-            .ok_or(SigningError::NotFound)?;
-        let doc = documents::get(
-            &self.db.tenant(row.tenant_id),
-            row.tenant_id,
-            row.document_id,
-        )
-        .await?
-        .ok_or(SigningError::NotFound)?;
+        let (tenant, title) = self.round_document(&row).await?;
         let version = documents::version(
             &self.db.tenant(row.tenant_id),
             row.tenant_id,
@@ -537,7 +544,7 @@ impl Signing {
         .await?
         .ok_or(SigningError::NotFound)?;
         Ok(SignerView {
-            document_title: document_title(&self.db, &doc).await,
+            document_title: title,
             forbund: tenant.name,
             round: row,
             state: round,
@@ -559,17 +566,7 @@ impl Signing {
                 ));
             }
             let (code, step) = round.request_code(i, now).map_err(SigningError::Refused)?;
-            let tenant = tenants::by_id(&self.db.tenant(row.tenant_id), row.tenant_id)
-                .await?
-                .ok_or(SigningError::NotFound)?;
-            let doc = documents::get(
-                &self.db.tenant(row.tenant_id),
-                row.tenant_id,
-                row.document_id,
-            )
-            .await?
-            .ok_or(SigningError::NotFound)?;
-            let title = document_title(&self.db, &doc).await;
+            let (tenant, title) = self.round_document(&row).await?;
             let txn = self
                 .db
                 .tenant(row.tenant_id)
@@ -647,17 +644,7 @@ impl Signing {
             if !repo::save(&txn, &row, round.status.as_str(), state_json(&round), None).await? {
                 continue;
             }
-            let tenant = tenants::by_id(&self.db.tenant(row.tenant_id), row.tenant_id)
-                .await?
-                .ok_or(SigningError::NotFound)?;
-            let doc = documents::get(
-                &self.db.tenant(row.tenant_id),
-                row.tenant_id,
-                row.document_id,
-            )
-            .await?
-            .ok_or(SigningError::NotFound)?;
-            let title = document_title(&self.db, &doc).await;
+            let (tenant, title) = self.round_document(&row).await?;
             let sender = tenant.name.clone();
             let mail = MailCtx {
                 tenant: &tenant,
@@ -768,17 +755,7 @@ impl Signing {
                 step.events.iter().map(event_row).collect(),
             )
             .await?;
-            let tenant = tenants::by_id(&self.db.tenant(row.tenant_id), row.tenant_id)
-                .await?
-                .context("tenant")?;
-            let doc = documents::get(
-                &self.db.tenant(row.tenant_id),
-                row.tenant_id,
-                row.document_id,
-            )
-            .await?
-            .context("document")?;
-            let title = document_title(&self.db, &doc).await;
+            let (tenant, title) = self.round_document(&row).await?;
             self.notify_kansli(
                 &txn,
                 &tenant,
@@ -881,17 +858,7 @@ impl Signing {
         if step.events.is_empty() {
             return Ok(false);
         }
-        let tenant = tenants::by_id(&self.db.tenant(row.tenant_id), row.tenant_id)
-            .await?
-            .context("tenant")?;
-        let doc = documents::get(
-            &self.db.tenant(row.tenant_id),
-            row.tenant_id,
-            row.document_id,
-        )
-        .await?
-        .context("document")?;
-        let title = document_title(&self.db, &doc).await;
+        let (tenant, title) = self.round_document(&row).await?;
         let txn = self
             .db
             .tenant(row.tenant_id)

@@ -214,12 +214,7 @@ pub async fn invite(
         return Err(AppError::Validation(errors));
     };
 
-    let txn = state
-        .db
-        .tenant(inv.tenant.id)
-        .begin()
-        .await
-        .map_err(finsam_db::DbError::from)?;
+    let txn = state.db.tenant(inv.tenant.id).begin().await?;
     let account = match accounts::by_email(&txn, &email).await? {
         Some(a) => a,
         None => accounts::create(&txn, &email, name, None, false).await?,
@@ -306,12 +301,7 @@ pub async fn revoke_role(
     role: Role,
     client: &ClientInfo,
 ) -> Result<(), AppError> {
-    let txn = state
-        .db
-        .tenant(tenant_id)
-        .begin()
-        .await
-        .map_err(finsam_db::DbError::from)?;
+    let txn = state.db.tenant(tenant_id).begin().await?;
     if !memberships::revoke(&txn, tenant_id, account_id, role).await? {
         return Err(AppError::NotFound);
     }
@@ -365,12 +355,7 @@ pub async fn set_password_with_token(
     check_new_password(password_in, confirm, &account.email)?;
     let hash = password::hash(password_in.to_owned()).await?;
     let now = Utc::now();
-    let txn = state
-        .db
-        .tenant_or_all(t.tenant_id)
-        .begin()
-        .await
-        .map_err(finsam_db::DbError::from)?;
+    let txn = state.db.tenant_or_all(t.tenant_id).begin().await?;
     if !tokens::consume(&txn, t.id, now).await? {
         return Err(AppError::Gone);
     }
@@ -417,12 +402,7 @@ pub async fn request_password_reset(
     }
     let token = secret::random_token();
     let expires_at = Utc::now() + Duration::minutes(RESET_TTL_MINUTES);
-    let txn = state
-        .db
-        .all_tenants()
-        .begin()
-        .await
-        .map_err(finsam_db::DbError::from)?;
+    let txn = state.db.all_tenants().begin().await?;
     let row = tokens::create(
         &txn,
         tokens::NewToken {
@@ -489,12 +469,7 @@ pub async fn change_password(
     check_new_password(new, confirm, &auth.account.email)?;
     let hash = password::hash(new.to_owned()).await?;
     let now = Utc::now();
-    let txn = state
-        .db
-        .all_tenants()
-        .begin()
-        .await
-        .map_err(finsam_db::DbError::from)?;
+    let txn = state.db.all_tenants().begin().await?;
     accounts::set_password(&txn, auth.account.id, hash, now).await?;
     sessions::revoke_all_for_account(&txn, auth.account.id, auth.sid(), now).await?;
     audit::record(
@@ -523,12 +498,7 @@ pub async fn set_account_disabled(
     if account_id == admin.account.id {
         return Err(AppError::Forbidden);
     }
-    let txn = state
-        .db
-        .all_tenants()
-        .begin()
-        .await
-        .map_err(finsam_db::DbError::from)?;
+    let txn = state.db.all_tenants().begin().await?;
     accounts::by_id(&txn, account_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -574,12 +544,7 @@ pub async fn create_tenant(
     let (Some(slug), true) = (slug, errors.is_empty()) else {
         return Err(AppError::Validation(errors));
     };
-    let txn = state
-        .db
-        .all_tenants()
-        .begin()
-        .await
-        .map_err(finsam_db::DbError::from)?;
+    let txn = state.db.all_tenants().begin().await?;
     if tenants::by_slug(&txn, slug.as_str()).await?.is_some() {
         return Err(AppError::field(
             "slug",

@@ -237,7 +237,7 @@ pub async fn save_insats(
     input: &InsatsInput,
     client: &ClientInfo,
 ) -> Result<insatser::Insats, AppError> {
-    let txn = ctx.db.begin().await.map_err(finsam_db::DbError::from)?;
+    let txn = ctx.db.begin().await?;
     let current_row = match existing {
         Some(id) => Some(
             insatser::get(&txn, ctx.tenant_id(), id, insatser::Visibility::All)
@@ -368,7 +368,7 @@ pub async fn save_results(
     if !(2000..=2100).contains(&year) {
         return Err(AppError::NotFound);
     }
-    let txn = ctx.db.begin().await.map_err(finsam_db::DbError::from)?;
+    let txn = ctx.db.begin().await?;
     let row = insatser::get(&txn, ctx.tenant_id(), insats_id, insatser::Visibility::All)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -130,7 +130,7 @@ pub async fn save_meeting(
     if !e.is_empty() {
         return Err(AppError::Validation(e));
     }
-    let txn = ctx.db.begin().await.map_err(finsam_db::DbError::from)?;
+    let txn = ctx.db.begin().await?;
     let current = match existing {
         Some(id) => Some(
             meetings::get(&txn, ctx.tenant_id(), id)

@@ -181,7 +181,7 @@ pub async fn save_member(
     input: &MemberInput,
     client: &ClientInfo,
 ) -> Result<members::Member, AppError> {
-    let txn = ctx.db.begin().await.map_err(finsam_db::DbError::from)?;
+    let txn = ctx.db.begin().await?;
     let current = match existing {
         Some(id) => Some(
             members::get(&txn, ctx.tenant_id(), id)

@@ -143,7 +143,7 @@ pub async fn save_seats(
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    let txn = ctx.db.begin().await.map_err(finsam_db::DbError::from)?;
+    let txn = ctx.db.begin().await?;
     for p in &changed_people {
         organisation::save_person(&txn, ctx.tenant_id(), p, None).await?;
     }
@@ -325,7 +325,7 @@ pub async fn save_staff(
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    let txn = ctx.db.begin().await.map_err(finsam_db::DbError::from)?;
+    let txn = ctx.db.begin().await?;
     for key in &changed {
         if let Some(p) = people.iter().find(|p| &p.key == key) {
             organisation::save_person(&txn, ctx.tenant_id(), p, None).await?;

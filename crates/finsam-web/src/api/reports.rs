@@ -189,7 +189,7 @@ pub async fn save_report(
     if !problems.is_empty() {
         return Err(AppError::Validation(problems));
     }
-    let txn = ctx.db.begin().await.map_err(finsam_db::DbError::from)?;
+    let txn = ctx.db.begin().await?;
     let existing = coach_reports::find(&txn, ctx.tenant_id(), &report).await?;
     if let Some(e) = &existing
         && !coach_reports::editable(e.report.status)
@@ -268,7 +268,7 @@ pub async fn decide(
     comment: &str,
     client: &ClientInfo,
 ) -> Result<SavedReport, AppError> {
-    let txn = ctx.db.begin().await.map_err(finsam_db::DbError::from)?;
+    let txn = ctx.db.begin().await?;
     let mut stored = coach_reports::get(&txn, ctx.tenant_id(), id)
         .await?
         .ok_or(AppError::NotFound)?;

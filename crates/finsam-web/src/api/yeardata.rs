@@ -34,7 +34,7 @@ pub(crate) async fn in_audited_txn<T>(
     detail: serde_json::Value,
     write: impl AsyncFnOnce(&finsam_db::DatabaseTransaction) -> Result<T, AppError>,
 ) -> Result<T, AppError> {
-    let txn = ctx.db.begin().await.map_err(finsam_db::DbError::from)?;
+    let txn = ctx.db.begin().await?;
     let out = write(&txn).await?;
     audit::record(
         &txn,

@@ -28,12 +28,7 @@ pub async fn import_bytes(
     client: &ClientInfo,
 ) -> Result<ImportResponse, AppError> {
     let file = finsam_core::yearfile::parse(bytes).map_err(AppError::problems)?;
-    let txn = state
-        .db
-        .tenant(tenant_id)
-        .begin()
-        .await
-        .map_err(finsam_db::DbError::from)?;
+    let txn = state.db.tenant(tenant_id).begin().await?;
     let imported = yearfile::import(&txn, tenant_id, &file).await?;
     audit::record(
         &txn,

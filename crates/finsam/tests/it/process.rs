@@ -48,20 +48,7 @@ async fn the_worker_process_sends_queued_mail_and_exits_0_on_sigterm() {
     );
     let db = finsam_db::connect(&url).await.unwrap();
     for n in 0..3 {
-        let key = format!("process-test-{n}");
-        outbox::enqueue(
-            &db,
-            outbox::NewMessage {
-                idempotency_key: &key,
-                recipient: "registrator@example.com",
-                subject: "Ett prov",
-                body_text: "Hej",
-                body_html: "<p>Hej</p>",
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+        enqueue_test_mail(&db, &format!("process-test-{n}")).await;
     }
 
     let log = std::fs::File::create(dir.path().join("worker.log")).unwrap();
@@ -393,6 +380,23 @@ async fn without_migrate_on_start_a_process_waits_for_finsam_migrate() {
     assert!(wait_for_exit(&mut child, dir.path()).await.success());
 }
 
+/// Queues a short message to a registrator, as the application would.
+async fn enqueue_test_mail(db: &finsam_db::Conn, key: &str) {
+    outbox::enqueue(
+        db,
+        outbox::NewMessage {
+            idempotency_key: key,
+            recipient: "registrator@example.com",
+            subject: "Ett prov",
+            body_text: "Hej",
+            body_html: "<p>Hej</p>",
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+}
+
 /// The worker's log lines from `dir/worker.log` that carry `message`, in order, with the index of
 /// the line.
 fn log_lines_with(dir: &Path, message: &str) -> Vec<usize> {
@@ -424,19 +428,7 @@ async fn a_sigterm_during_a_send_lets_the_message_finish_once() {
         dir.path().join("finsam.db").display()
     );
     let db = finsam_db::connect(&url).await.unwrap();
-    outbox::enqueue(
-        &db,
-        outbox::NewMessage {
-            idempotency_key: "sigterm-during-send",
-            recipient: "registrator@example.com",
-            subject: "Ett prov",
-            body_text: "Hej",
-            body_html: "<p>Hej</p>",
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    enqueue_test_mail(&db, "sigterm-during-send").await;
     let log = std::fs::File::create(dir.path().join("worker.log")).unwrap();
     let port = free_port();
     let mut child = finsam(dir.path(), &["worker"])

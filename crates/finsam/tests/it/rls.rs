@@ -47,6 +47,14 @@ async fn populated() -> TestApp {
     app
 }
 
+async fn tenant_id(app: &TestApp, slug: &str) -> i64 {
+    tenants::by_slug(app.db.platform(), slug)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
 async fn owner(app: &TestApp) -> DatabaseConnection {
     Database::connect(app.cfg.database_owner_url.clone().expect("an owner URL"))
         .await
@@ -235,16 +243,8 @@ async fn without_a_tenant_nothing_is_visible_and_in_a_tenant_only_its_own_rows()
 #[tokio::test]
 async fn a_tenant_cannot_write_another_tenants_rows() {
     let app = populated().await;
-    let a = tenants::by_slug(app.db.platform(), "hoglandet")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
-    let b = tenants::by_slug(app.db.platform(), "finnveden")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let a = tenant_id(&app, "hoglandet").await;
+    let b = tenant_id(&app, "finnveden").await;
     let in_b = app.db.tenant(b);
     let before = members::list(&app.db.tenant(a), a).await.unwrap();
     assert!(!before.is_empty());
@@ -286,16 +286,8 @@ async fn a_tenant_cannot_write_another_tenants_rows() {
 #[tokio::test]
 async fn a_query_in_the_wrong_tenant_finds_nothing_even_without_the_application_filter() {
     let app = populated().await;
-    let a = tenants::by_slug(app.db.platform(), "hoglandet")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
-    let b = tenants::by_slug(app.db.platform(), "finnveden")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let a = tenant_id(&app, "hoglandet").await;
+    let b = tenant_id(&app, "finnveden").await;
     let a_member = members::list(&app.db.tenant(a), a).await.unwrap()[0].clone();
     // The query with no tenant filter at all, as if the application had forgotten it: in A's scope it
     // finds the row, in B's it does not.
@@ -331,11 +323,7 @@ async fn a_query_in_the_wrong_tenant_finds_nothing_even_without_the_application_
 #[tokio::test]
 async fn a_pooled_connection_does_not_keep_the_previous_tenant() {
     let app = populated().await;
-    let a = tenants::by_slug(app.db.platform(), "hoglandet")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let a = tenant_id(&app, "hoglandet").await;
     // A pool of one connection: every query below runs on the same server process.
     let mut opts = ConnectOptions::new(app.cfg.database_url.clone());
     opts.max_connections(1)
