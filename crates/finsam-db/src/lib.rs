@@ -136,18 +136,6 @@ pub async fn table_exists(conn: &DatabaseConnection, name: &str) -> Result<bool>
     Ok(row.try_get("", "found")?)
 }
 
-/// The PostgreSQL role a connection logs in as.
-pub async fn current_role(conn: &DatabaseConnection) -> Result<String> {
-    let row = conn
-        .query_one_raw(sea_orm::Statement::from_string(
-            DbBackend::Postgres,
-            "SELECT current_user::text AS role",
-        ))
-        .await?
-        .ok_or_else(|| DbError::Db(DbErr::RecordNotFound("current_user".into())))?;
-    Ok(row.try_get("", "role")?)
-}
-
 /// What the application's PostgreSQL role may do that row-level security cannot stop.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RoleCheck {

@@ -12,7 +12,7 @@ use apalis::prelude::*;
 use apalis_postgres::PostgresStorage;
 use apalis_sqlite::{SqlitePool, SqliteStorage};
 use chrono::{Duration, NaiveDate, Utc};
-use finsam_core::finance::checks::{checks, delar_checks};
+use finsam_core::finance::checks::{checks, delar_checks, failing_messages};
 use finsam_db::Db;
 use finsam_db::repo::documents::{self, Provenance};
 use finsam_db::repo::{meetings, tenants, yearfile};
@@ -144,13 +144,7 @@ pub async fn version_input(
                 } else {
                     (checks(&file), "Årets")
                 };
-                let mut failing: Vec<String> = Vec::new();
-                for c in all.into_iter().filter(|c| !c.ok) {
-                    // Several checks can fail for one reason (no accounts at all): say it once.
-                    if !failing.contains(&c.message) {
-                        failing.push(c.message);
-                    }
-                }
+                let failing = failing_messages(all);
                 if !failing.is_empty() {
                     return Err(InputError::Refused(format!(
                         "{whose} kontroller stoppade dokumentet: {} Rätta uppgifterna, eller gör ett utkast.",
@@ -170,20 +164,31 @@ pub async fn version_input(
     if let Some((path, sha)) = &logo_hash {
         value["assets"] = serde_json::json!({ *path: sha });
     }
+    finish_input(kind, value, date, assets, v)
+}
+
+/// The input as the renderer takes it: characters the fonts cannot draw replaced (and logged), the date
+/// the PDF carries (the document's own `meta.date`, such as a meeting's, else `fallback`), serialised.
+fn finish_input(
+    kind: Kind,
+    mut value: serde_json::Value,
+    fallback: NaiveDate,
+    assets: Vec<(&'static str, Vec<u8>)>,
+    v: &documents::Version,
+) -> Result<VersionInput, InputError> {
     let replaced = Engine::global().make_printable(&mut value);
     if replaced > 0 {
         tracing::info!(
-            tenant_id = doc.tenant_id,
+            tenant_id = v.tenant_id,
             version_id = v.id,
             replaced,
             "characters the fonts cannot draw were replaced"
         );
     }
-    // The PDF's dates are the document's own date (a meeting's minutes carry the meeting's).
     let date = value["meta"]["date"]
         .as_str()
         .and_then(|d| d.parse::<NaiveDate>().ok())
-        .unwrap_or(date);
+        .unwrap_or(fallback);
     let input = serde_json::to_vec(&value).context("writing the input JSON")?;
     Ok(VersionInput {
         kind,
@@ -321,19 +326,8 @@ impl Renderer {
             .context("this worker cannot seal (no signing service)")?;
         let kind = Kind::parse(&doc.kind)
             .ok_or_else(|| InputError::Refused(format!("okänd dokumenttyp {}", doc.kind)))?;
-        let (mut value, assets) = signing.sealed_input(v).await?;
-        Engine::global().make_printable(&mut value);
-        let date = value["meta"]["date"]
-            .as_str()
-            .and_then(|d| d.parse::<NaiveDate>().ok())
-            .unwrap_or_else(|| version_date(v));
-        let input = serde_json::to_vec(&value).context("writing the input JSON")?;
-        Ok(VersionInput {
-            kind,
-            input,
-            date,
-            assets,
-        })
+        let (value, assets) = signing.sealed_input(v).await?;
+        finish_input(kind, value, version_date(v), assets, v)
     }
 
     async fn fail(

@@ -16,7 +16,7 @@ use crate::render::{RenderJob, RenderQueue};
 use anyhow::Context;
 use apalis::prelude::*;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
-use finsam_core::finance::checks::{checks, delar_checks};
+use finsam_core::finance::checks::{checks, delar_checks, failing_messages};
 pub use finsam_core::time::stockholm_date;
 use finsam_db::repo::schedule::{self as repo, Claim, EntryValues, Run, outcome, trigger};
 use finsam_db::repo::{documents, memberships, outbox, tenants, yearfile};
@@ -417,16 +417,6 @@ pub async fn execute<C: ConnectionTrait>(
         .map(|d| format!(" {} {}.", r.kind.deadline_label(), long_date(d)))
         .unwrap_or_default();
 
-    // What the year lacks, in the renderer's own words.
-    let failing = |all: Vec<finsam_core::finance::checks::Check>| {
-        let mut out: Vec<String> = Vec::new();
-        for c in all.into_iter().filter(|c| !c.ok) {
-            if !out.contains(&c.message) {
-                out.push(c.message);
-            }
-        }
-        out
-    };
     let (outcome, detail, missing, notes): (&str, String, Vec<String>, Vec<String>) = match r.kind {
         ScheduleKind::Delarsrapport if !file.settings.delarsrapport_required => (
             outcome::SKIPPED_NOT_REQUIRED,
@@ -435,7 +425,8 @@ pub async fn execute<C: ConnectionTrait>(
             vec![],
         ),
         ScheduleKind::Arsredovisning | ScheduleKind::Delarsrapport => {
-            let missing = failing(if r.kind == ScheduleKind::Arsredovisning {
+            // What the year lacks, in the renderer's own words.
+            let missing = failing_messages(if r.kind == ScheduleKind::Arsredovisning {
                 checks(&file)
             } else {
                 delar_checks(&file)

@@ -168,6 +168,17 @@ fn event_row(e: &Event) -> NewEvent<'static> {
     }
 }
 
+/// Queues the sealed version of a round whose signers have all signed, and records it on the round:
+/// both in `txn`, so a crash leaves neither or both.
+async fn queue_seal(
+    txn: &finsam_db::DatabaseTransaction,
+    row: &RoundRow,
+) -> Result<Version, finsam_db::DbError> {
+    let v = documents::queue_sealed_version(txn, row.tenant_id, row.document_id, row.id).await?;
+    repo::set_sealed_version(txn, row.tenant_id, row.id, v.id).await?;
+    Ok(v)
+}
+
 /// The name of a document in e-mails and on pages: "Årsredovisning 2024", "Minnesanteckningar
 /// Medlemssamråd 2024-02-23".
 pub async fn document_title(db: &Db, doc: &Document) -> String {
@@ -461,7 +472,7 @@ impl Signing {
             link,
             link_text: link.map(|_| "Öppna underskriften i Finsam"),
         });
-        for to in memberships::kansli_addresses(&self.db.tenant(tenant.id), tenant.id).await? {
+        for to in memberships::kansli_addresses(txn, tenant.id).await? {
             self.enqueue(txn, tenant, &format!("{key}:{to}"), &to, &msg, None)
                 .await?;
         }
@@ -619,6 +630,8 @@ impl Signing {
                 Decision::Sign => round.sign(i, code, evidence, now),
                 Decision::Decline => round.decline(i, code, reason, now),
             };
+            // Read before the transaction begins: not a second pooled connection beside it.
+            let (tenant, title) = self.round_document(&row).await?;
             let txn = self
                 .db
                 .tenant(row.tenant_id)
@@ -644,7 +657,6 @@ impl Signing {
             if !repo::save(&txn, &row, round.status.as_str(), state_json(&round), None).await? {
                 continue;
             }
-            let (tenant, title) = self.round_document(&row).await?;
             let sender = tenant.name.clone();
             let mail = MailCtx {
                 tenant: &tenant,
@@ -655,11 +667,7 @@ impl Signing {
                 .await?;
             let mut sealed_version = None;
             if round.ready_to_seal() {
-                let v =
-                    documents::queue_sealed_version(&txn, row.tenant_id, row.document_id, row.id)
-                        .await?;
-                repo::set_sealed_version(&txn, row.tenant_id, row.id, v.id).await?;
-                sealed_version = Some(v.id);
+                sealed_version = Some(queue_seal(&txn, &row).await?.id);
             }
             if round.status == RoundStatus::Declined {
                 let s = &round.signers[i];
@@ -730,6 +738,8 @@ impl Signing {
                 return Ok(());
             }
             let step = round.seal(pdf_sha, now)?;
+            // Read before the transaction begins: not a second pooled connection beside it.
+            let (tenant, title) = self.round_document(&row).await?;
             let txn = self
                 .db
                 .tenant(sealed.tenant_id)
@@ -755,7 +765,6 @@ impl Signing {
                 step.events.iter().map(event_row).collect(),
             )
             .await?;
-            let (tenant, title) = self.round_document(&row).await?;
             self.notify_kansli(
                 &txn,
                 &tenant,
@@ -821,20 +830,9 @@ impl Signing {
                     documents::version(&self.db.tenant(row.tenant_id), row.tenant_id, id).await?
                 }
                 None => {
-                    let v = documents::queue_sealed_version(
-                        &self.db.tenant(row.tenant_id),
-                        row.tenant_id,
-                        row.document_id,
-                        row.id,
-                    )
-                    .await?;
-                    repo::set_sealed_version(
-                        &self.db.tenant(row.tenant_id),
-                        row.tenant_id,
-                        row.id,
-                        v.id,
-                    )
-                    .await?;
+                    let txn = self.db.tenant(row.tenant_id).begin().await?;
+                    let v = queue_seal(&txn, &row).await?;
+                    txn.commit().await?;
                     Some(v)
                 }
             };

@@ -69,9 +69,11 @@ async fn migrate(cfg: &Config, app: &finsam_db::Conn) -> anyhow::Result<()> {
         RenderQueue::setup_postgres(conn.get_postgres_connection_pool()).await?;
     }
     if let Some(owner) = owner {
-        let role = finsam_db::current_role(app)
+        let role = finsam_db::check_role(app)
             .await
-            .context("reading the application's role")?;
+            .context("reading the application's role")?
+            .context("an owner's connection is for PostgreSQL only")?
+            .role;
         finsam_db::grant_to(&owner, &role)
             .await
             .with_context(|| format!("granting the application's role {role} its privileges"))?;

@@ -93,6 +93,18 @@ pub fn checks(file: &YearFile) -> Vec<Check> {
     out
 }
 
+/// The messages of the checks that fail, each once: several checks can fail for one reason (no
+/// accounts at all).
+pub fn failing_messages(all: Vec<Check>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for c in all.into_iter().filter(|c| !c.ok) {
+        if !out.contains(&c.message) {
+            out.push(c.message);
+        }
+    }
+    out
+}
+
 /// The checks of the delår (`YearFile::delar`), one per code in [`DELAR_CODES`] order: the balance
 /// at 30 June, the period's kassaflöde, the balance at the end of the year before (the delårsrapport's
 /// comparison), every cost classified, and every delår coach report approved. The year's accounts, and

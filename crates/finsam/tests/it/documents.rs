@@ -45,6 +45,12 @@ async fn request(app: &TestApp, token: &str, slug: &str, body: Value) -> finsam_
     .await
 }
 
+/// Asks for a rendering and waits until the version is finished.
+async fn rendered(app: &TestApp, token: &str, slug: &str, body: Value) -> Value {
+    let a = request(app, token, slug, body).await;
+    finished(app, token, slug, a.json()["version_id"].as_i64().unwrap()).await
+}
+
 #[tokio::test]
 async fn an_annual_report_is_rendered_stored_with_its_provenance_and_read_by_the_board() {
     let app = spawn_app().await;
@@ -194,18 +200,11 @@ async fn a_year_whose_checks_fail_renders_only_as_a_draft_stamped_utkast() {
         .await;
     let kansli = app.token("kansli@sodra-vatterbygden.example").await;
     // The fixture holds the budget but no accounts for 2024: the annual report's checks fail.
-    let a = request(
+    let v = rendered(
         &app,
         &kansli,
         "sodra-vatterbygden",
         json!({"kind": "arsredovisning", "year": 2024}),
-    )
-    .await;
-    let v = finished(
-        &app,
-        &kansli,
-        "sodra-vatterbygden",
-        a.json()["version_id"].as_i64().unwrap(),
     )
     .await;
     assert_eq!(v["status"], "failed");
@@ -227,18 +226,11 @@ async fn a_year_whose_checks_fail_renders_only_as_a_draft_stamped_utkast() {
         "a failed version has no file"
     );
 
-    let a = request(
+    let v = rendered(
         &app,
         &kansli,
         "sodra-vatterbygden",
         json!({"kind": "arsredovisning", "year": 2024, "draft": true, "reason": "För beredningsgruppen"}),
-    )
-    .await;
-    let v = finished(
-        &app,
-        &kansli,
-        "sodra-vatterbygden",
-        a.json()["version_id"].as_i64().unwrap(),
     )
     .await;
     assert_eq!(v["status"], "ready", "{v}");
@@ -247,18 +239,11 @@ async fn a_year_whose_checks_fail_renders_only_as_a_draft_stamped_utkast() {
     assert!(pdftotext(&pdf).contains("UTKAST"));
 
     // The verksamhetsplan has no checks to pass: the budget table of seed 003.
-    let a = request(
+    let v = rendered(
         &app,
         &kansli,
         "sodra-vatterbygden",
         json!({"kind": "verksamhetsplan", "year": 2024}),
-    )
-    .await;
-    let v = finished(
-        &app,
-        &kansli,
-        "sodra-vatterbygden",
-        a.json()["version_id"].as_i64().unwrap(),
     )
     .await;
     assert_eq!(v["status"], "ready", "{v}");
@@ -426,18 +411,11 @@ async fn the_kansli_uploads_a_logo_that_is_checked_kept_and_put_on_new_documents
     );
 
     // A new version carries it: the input names the logo by its hash.
-    let a = request(
+    let v = rendered(
         &app,
         &kansli,
         "hoglandet",
         json!({"kind": "arsredovisning", "year": 2024}),
-    )
-    .await;
-    let v = finished(
-        &app,
-        &kansli,
-        "hoglandet",
-        a.json()["version_id"].as_i64().unwrap(),
     )
     .await;
     assert_eq!(v["status"], "ready", "{v}");
