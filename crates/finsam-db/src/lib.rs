@@ -99,8 +99,13 @@ pub async fn grant_to(owner: &DatabaseConnection, role: &str) -> Result<()> {
         return Ok(());
     }
     let role = quote_ident(role);
+    // Processes that start together all grant: PostgreSQL refuses concurrent changes of one object's
+    // privileges ("tuple concurrently updated"), so they take turns on a lock held to the commit.
+    let txn = owner.begin().await?;
+    txn.execute_unprepared("SELECT pg_advisory_xact_lock(hashtext('finsam grant_to'))")
+        .await?;
     for schema in ["public", "apalis"] {
-        let exists = owner
+        let exists = txn
             .query_one_raw(sea_orm::Statement::from_sql_and_values(
                 DbBackend::Postgres,
                 "SELECT 1 FROM pg_namespace WHERE nspname = $1",
@@ -111,15 +116,15 @@ pub async fn grant_to(owner: &DatabaseConnection, role: &str) -> Result<()> {
         if !exists {
             continue;
         }
-        owner
-            .execute_unprepared(&format!(
-                "GRANT USAGE ON SCHEMA {schema} TO {role};
+        txn.execute_unprepared(&format!(
+            "GRANT USAGE ON SCHEMA {schema} TO {role};
                  GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role};
                  GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {schema} TO {role};
                  GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA {schema} TO {role};"
-            ))
-            .await?;
+        ))
+        .await?;
     }
+    txn.commit().await?;
     Ok(())
 }
 

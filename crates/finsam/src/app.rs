@@ -294,14 +294,17 @@ pub async fn start(
 ) -> anyhow::Result<Running> {
     let services = Services::open(cfg, db).await?;
     let state = services.app_state(cfg);
-    let throttle = state.throttle.clone();
+    let throttles = [state.throttle.clone(), state.public_throttle.clone()];
     let mut running = background(cfg, services, listener, finsam_web::router(state))?;
-    // The sign-in throttle's memory is the server's; it shrinks every minute.
+    // The throttles' memory (sign-in, and the public signing and verification routes) is the server's;
+    // it shrinks every minute.
     running.housekeeping.push(tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
         loop {
             tick.tick().await;
-            throttle.shrink();
+            for t in &throttles {
+                t.shrink();
+            }
         }
     }));
     Ok(running)
@@ -368,16 +371,17 @@ fn background(
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(30));
         let stopping = || *stop.borrow();
         loop {
-            tokio::select! {
-                _ = tick.tick() => {}
-                _ = kicked.kicked() => {}
+            let timed = tokio::select! {
+                _ = tick.tick() => true,
+                _ = kicked.kicked() => false,
                 _ = until_true(stop.clone()) => break,
-            }
+            };
             if let Err(e) = renderer.sweep(stopping).await {
                 tracing::warn!(error = %e, "document sweep failed");
             }
-            // Signing: reminders, expiry at the deadline, and any seal a crash left halfway.
-            if let Err(e) = signing.tick(chrono::Utc::now()).await {
+            // Signing, every 30 s (not at each rendering asked for): reminders, expiry at the
+            // deadline, and any seal a crash left halfway.
+            if timed && let Err(e) = signing.tick(chrono::Utc::now()).await {
                 tracing::warn!(error = %e, "signing tick failed");
             }
         }
